@@ -109,6 +109,10 @@ struct Code {
     std::string filename;
     int first_line = 1;
     uint32_t flags = 0;
+    // Functions only: the docstring (first statement a string literal), if any. Module and
+    // class bodies store theirs with STORE_NAME __doc__ instead, as CPython does.
+    bool has_docstring = false;
+    std::string docstring;
 
     int argcount = 0;         // positional (including positional-only)
     int posonlyargcount = 0;
