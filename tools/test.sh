@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Builds asy (through tools/setup.sh) and runs every test with ctest. The last line printed is
+# ctest's summary, "N% tests passed, M tests failed out of K"; the exit status is non-zero on
+# any failure.
+#
+# usage: tools/test.sh [--sanitize | --all] [-- extra ctest args, e.g. -R script/]
+#   (default)   build/ (RelWithDebInfo)
+#   --sanitize  build-asan/ with AddressSanitizer, UBSan and GC stress
+#   --all       the normal run, then the sanitize run
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+modes=(normal)
+ctest_extra=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --sanitize) modes=(sanitize); shift ;;
+        --all) modes=(normal sanitize); shift ;;
+        --) shift; ctest_extra+=("$@"); break ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        *) echo "test.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+
+# Sanitizer reports fail the test that triggers them; leaks count too (the VM frees its heap).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+run_mode() {
+    local mode=$1 dir=build flags=()
+    if [ "$mode" = sanitize ]; then
+        dir=build-asan
+        flags=(--sanitize)
+    fi
+    echo "=== test.sh: $mode build in $dir/"
+    if ! tools/setup.sh --no-run --build-dir "$dir" "${flags[@]}"; then
+        echo "test.sh: the $mode build failed"
+        return 1
+    fi
+    ctest --test-dir "$dir" --output-on-failure -j2 "${ctest_extra[@]}" < /dev/null
+}
+
+status=0
+total=0
+failed=0
+for m in "${modes[@]}"; do
+    log=$(mktemp)
+    run_mode "$m" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    line=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1)
+    rm -f "$log"
+    [ "$rc" -eq 0 ] || status=1
+    if [ -n "$line" ]; then
+        read -r f k < <(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1 \2/' <<< "$line")
+    elif [ "$rc" -ne 0 ]; then
+        # No ctest summary and a failure: the build failed. Count it as one failed test.
+        f=1 k=1
+    else
+        f=0 k=0
+    fi
+    total=$((total + k))
+    failed=$((failed + f))
+done
+[ "$failed" -eq 0 ] || status=1
+
+# The closing line is ctest's summary (summed over the modes with --all), so CI reads it.
+pct=100
+[ "$total" -gt 0 ] && pct=$(( (total - failed) * 100 / total ))
+echo "${pct}% tests passed, ${failed} tests failed out of ${total}"
+exit $status

@@ -1,0 +1,91 @@
+// The object protocol: every generic operation the interpreter and natives perform on values
+// (attribute access, operators, comparison, hashing, iteration, conversion to text). Fast paths
+// for built-in types come first; everything else dispatches to dunder methods found on the
+// type's MRO, as CPython does. All return Value::empty() / false / -1 with an exception pending
+// on error.
+#pragma once
+
+#include <string>
+
+#include "vm/bytecode.hpp"
+#include "vm/vm.hpp"
+
+namespace asy::vm {
+
+// ---- attributes (attributes.cpp) ----
+// Look `name` up on type's MRO dicts only (no descriptors invoked); Empty when missing.
+Value type_lookup(Type* type, Str* name);
+Value get_attr(VM& vm, Value obj, Str* name);               // AttributeError when missing
+Value get_attr_opt(VM& vm, Value obj, Str* name);           // Empty, no exception, when missing
+bool set_attr(VM& vm, Value obj, Str* name, Value value);
+bool del_attr(VM& vm, Value obj, Str* name);
+// For LOAD_METHOD: if `name` resolves to a plain function/method descriptor on the type (and
+// is not shadowed by an instance attribute), set *method and return true (call with obj as
+// first argument); else store the bound attribute in *method and return false. On error,
+// *method is Empty and an exception is pending.
+bool get_method(VM& vm, Value obj, Str* name, Value* method);
+
+// ---- operators (operators.cpp) ----
+Value binary_op(VM& vm, BinOpKind op, Value a, Value b);     // incl. in-place forms
+Value unary_op(VM& vm, Op op, Value a);                      // UNARY_POSITIVE/NEGATIVE/INVERT
+Value compare(VM& vm, CompareKind op, Value a, Value b);     // rich comparison result
+int compare_bool(VM& vm, CompareKind op, Value a, Value b);  // truth of it: 1, 0, -1 error
+int equals(VM& vm, Value a, Value b);                        // a == b as bool: 1, 0, -1 error
+int truthy(VM& vm, Value v);                                 // bool(v): 1, 0, -1 error
+int contains(VM& vm, Value container, Value item);           // item in container
+
+// ---- items (operators.cpp) ----
+Value get_item(VM& vm, Value obj, Value key);
+bool set_item(VM& vm, Value obj, Value key, Value value);
+bool del_item(VM& vm, Value obj, Value key);
+
+// ---- hashing, length, text (protocol.cpp) ----
+bool hash_value(VM& vm, Value v, uint64_t* out);             // TypeError: unhashable type
+int64_t length(VM& vm, Value v);                             // -1 on error
+Str* repr(VM& vm, Value v);                                  // nullptr on error
+Str* to_str(VM& vm, Value v);                                // str(v)
+Str* ascii_repr(VM& vm, Value v);
+Value format(VM& vm, Value v, Str* spec);                    // format(v, spec)
+// Python-style name of a value's type, for messages: "int", "NoneType", "MyClass".
+std::string type_name(VM& vm, Value v);
+
+// ---- iteration (protocol.cpp) ----
+Value get_iter(VM& vm, Value iterable);
+// Next item; Empty with NO exception pending when exhausted (StopIteration is swallowed).
+Value iter_next(VM& vm, Value iterator);
+
+// ---- numbers (int.cpp / float.cpp) ----
+// Python int/index conversion: bool and int (small/big) and __index__. Overflow -> OverflowError.
+bool to_int64(VM& vm, Value v, int64_t* out);
+bool to_double(VM& vm, Value v, double* out);                // int, float, __float__
+bool is_int_like(VM& vm, Value v);                           // int, bool, BigInt (not float)
+
+// ---- types (type.cpp) ----
+bool is_subtype(Type* a, Type* b);                           // b in a.__mro__
+bool is_instance(VM& vm, Value v, Type* t);                  // fast, no __instancecheck__
+int isinstance_full(VM& vm, Value v, Value cls);             // isinstance() with tuples and hooks
+Type* new_builtin_type(VM& vm, const char* name, Type* base, Layout layout, AllocFn alloc,
+                       uint32_t flags = kTypeBaseType);
+// Register a native method/function in a type or module dict.
+NativeFunction* def_method(VM& vm, Type* type, const char* name, NativeFn fn);
+NativeFunction* def_function(VM& vm, Dict* ns, const char* name, NativeFn fn);
+NativeFunction* new_native(VM& vm, const char* name, NativeFn fn);
+
+// ---- calls ----
+// Call any callable (call.cpp): functions (re-entering the interpreter), natives, bound
+// methods, types (-> type_call), instances with __call__.
+Value call_object(VM& vm, Value callable, const Args& args);
+// type(...)(*args): __new__ then __init__, or type(x) with one argument (type.cpp).
+Value type_call(VM& vm, Type* type, const Args& args);
+
+// ---- argument checking helpers for natives (args.cpp) ----
+// Check positional count in [min, max] and no keywords: TypeError worded as CPython
+// ("len() takes exactly one argument (2 given)", "... takes at most 2 arguments (3 given)").
+bool check_args(VM& vm, const Args& a, const char* fname, uint32_t min, uint32_t max);
+bool check_no_kwargs(VM& vm, const Args& a, const char* fname);
+// Bind positional+keyword arguments to `names` (nullptr-terminated list); `out` gets Empty for
+// missing optional ones. `required` = number of leading names that must be given.
+bool parse_args(VM& vm, const Args& a, const char* fname, const char* const* names,
+                uint32_t required, Value* out);
+
+}  // namespace asy::vm
