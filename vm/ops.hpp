@@ -78,6 +78,18 @@ Value call_object(VM& vm, Value callable, const Args& args);
 // type(...)(*args): __new__ then __init__, or type(x) with one argument (type.cpp).
 Value type_call(VM& vm, Type* type, const Args& args);
 
+// ---- imports (import.cpp) ----
+// `__import__(name, globals, locals, fromlist, level)` semantics: resolves relative names
+// against globals' __package__/__name__, imports every package on the dotted path (sys.modules
+// first, then VM::module_loaders), and returns the top package, or the leaf module when
+// `fromlist` is non-empty.
+Value import_name(VM& vm, Str* name, Dict* globals, Value fromlist, int64_t level);
+// `from m import name`: attribute, else the submodule "m.name" from sys.modules; ImportError
+// "cannot import name 'x' from 'm' (path)".
+Value import_from(VM& vm, Value module, Str* name);
+// `from m import *`: copy __all__ (or public names) into `locals`.
+bool import_star(VM& vm, Value module, Dict* locals);
+
 // ---- argument checking helpers for natives (args.cpp) ----
 // Check positional count in [min, max] and no keywords: TypeError worded as CPython
 // ("len() takes exactly one argument (2 given)", "... takes at most 2 arguments (3 given)").

@@ -167,8 +167,19 @@ public:
     int call_depth = 0;                       // frames + native re-entries, for RecursionError
     VMOptions options;
 
+    // Source text of files and strings run in this VM, by filename, so tracebacks can show
+    // the failing line even for `-c` code or files changed on disk since.
+    void register_source(std::string filename, std::string text) { sources[std::move(filename)] = std::move(text); }
+    std::unordered_map<std::string, std::string> sources;
+
     // Output for print/sys.stdout/sys.stderr.
     void write_out(std::string_view text, bool is_stderr = false);
+
+    // Finders for modules not in sys.modules, tried in order by import_name: each returns the
+    // loaded module, or Empty (with an exception pending on error, without one if not found).
+    // The api layer installs the native-module registry and the .asy source loader here.
+    using ModuleLoader = std::function<Value(VM& vm, Str* fullname)>;
+    std::vector<ModuleLoader> module_loaders;
 
     // Extra GC roots registered by subsystems (module registry, scheduler, embedding handles).
     std::vector<std::function<void(Tracer&)>> root_tracers;

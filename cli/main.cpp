@@ -1,0 +1,146 @@
+// The `asy` command: run a file, a -c string, stdin or a module; print version/help; show the
+// bytecode of a file. Exit statuses follow CPython (1 after an uncaught exception, 2 for usage
+// errors and unreadable files).
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "asy/asy.hpp"
+
+namespace {
+
+const char kUsage[] =
+    "usage: asy [option] ... [-c cmd | -m mod | file | -] [arg] ...\n"
+    "Options:\n"
+    "  -c cmd         program passed in as string (terminates option list)\n"
+    "  -m mod         run library module as a script (terminates option list)\n"
+    "  --disasm file  print the bytecode of file and exit\n"
+    "  -h, --help     print this help message and exit\n"
+    "  -V, --version  print the version number and exit\n"
+    "  file           program read from script file\n"
+    "  -              program read from stdin (default; interactive mode if a tty)\n"
+    "  arg ...        arguments passed to program in sys.argv[1:]\n"
+    "Environment:\n"
+    "  ASY_PATH       ':'-separated list of directories prefixed to the module search path\n"
+    "  ASY_GC_STRESS  set to 1 to collect garbage at every allocation (debugging)\n";
+
+std::vector<std::string> search_path_from_env() {
+    std::vector<std::string> dirs;
+    const char* env = std::getenv("ASY_PATH");
+    if (env == nullptr) return dirs;
+    std::stringstream ss(env);
+    std::string dir;
+    while (std::getline(ss, dir, ':')) {
+        if (!dir.empty()) dirs.push_back(dir);
+    }
+    return dirs;
+}
+
+int finish(const asy::Status& st) {
+    std::fflush(stdout);
+    if (!st.traceback.empty()) std::fputs(st.traceback.c_str(), stderr);
+    return st.exit_code;
+}
+
+std::string read_stdin() {
+    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    asy::Options options;
+    options.path = search_path_from_env();
+
+    int i = 1;
+    for (; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "-h" || arg == "--help") {
+            std::fputs(kUsage, stdout);
+            return 0;
+        }
+        if (arg == "-V" || arg == "--version") {
+            std::printf("%s\n", asy::version_string());
+            return 0;
+        }
+        if (arg == "--disasm" || arg == "--dis") {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "asy: %s requires a file argument\n%s", arg.c_str(), kUsage);
+                return 2;
+            }
+            std::string path = argv[i + 1];
+            std::ifstream in(path, std::ios::binary);
+            if (!in) {
+                std::fprintf(stderr, "asy: can't open file '%s': [Errno %d] %s\n", path.c_str(), errno,
+                             std::strerror(errno));
+                return 2;
+            }
+            std::string source((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            asy::Runtime rt(options);
+            asy::Status st;
+            std::string listing = rt.disassemble(source, path, &st);
+            if (!st.ok) return finish(st);
+            std::fputs(listing.c_str(), stdout);
+            return 0;
+        }
+        if (arg == "-c") {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "Argument expected for the -c option\n%s", kUsage);
+                return 2;
+            }
+            options.argv.push_back("-c");
+            for (int j = i + 2; j < argc; ++j) options.argv.push_back(argv[j]);
+            options.path.insert(options.path.begin(), "");
+            asy::Runtime rt(options);
+            return finish(rt.exec(argv[i + 1], "<string>"));
+        }
+        if (arg == "-m") {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "Argument expected for the -m option\n%s", kUsage);
+                return 2;
+            }
+            options.argv.push_back(argv[i + 1]);
+            for (int j = i + 2; j < argc; ++j) options.argv.push_back(argv[j]);
+            options.path.insert(options.path.begin(), "");
+            asy::Runtime rt(options);
+            // `-m name` runs the module file found on the search path as __main__.
+            std::string mod = argv[i + 1];
+            std::string rel = mod;
+            for (char& c : rel) if (c == '.') c = '/';
+            for (const std::string& dir : options.path) {
+                std::string file = (dir.empty() ? "" : dir + "/") + rel + ".asy";
+                if (access(file.c_str(), R_OK) == 0) return finish(rt.exec_file(file));
+            }
+            std::fprintf(stderr, "asy: No module named %s\n", mod.c_str());
+            return 1;
+        }
+        if (arg == "-") break;
+        if (arg.size() > 1 && arg[0] == '-') {
+            std::fprintf(stderr, "Unknown option: %s\n%s", arg.c_str(), kUsage);
+            return 2;
+        }
+        break;
+    }
+
+    if (i >= argc || std::string(argv[i]) == "-") {
+        // No file: run stdin (the interactive REPL comes with its own issue).
+        options.argv.push_back(i < argc ? "-" : "");
+        for (int j = i + 1; j < argc; ++j) options.argv.push_back(argv[j]);
+        options.path.insert(options.path.begin(), "");
+        asy::Runtime rt(options);
+        return finish(rt.exec(read_stdin(), "<stdin>"));
+    }
+
+    std::string path = argv[i];
+    for (int j = i; j < argc; ++j) options.argv.push_back(argv[j]);
+    asy::Runtime rt(options);
+    return finish(rt.exec_file(path));
+}
