@@ -15,6 +15,8 @@ VM::VM(VMOptions opts) : heap(*this), options(std::move(opts)) {
 #define ASY_X(name) names.name = intern(#name);
     ASY_COMMON_NAMES(ASY_X)
 #undef ASY_X
+    names.throw_ = intern("throw");
+    names.dunder_func = intern("__func__");
     builtins = new_dict(*this);
     modules = new_dict(*this);
     builtins_module = alloc<Module>(types.module);

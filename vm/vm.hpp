@@ -84,13 +84,15 @@ struct ExceptionTypes {
     X(__invert__) X(__abs__) X(__round__) X(__import__) X(__all__) X(__path__) X(__spec__)      \
     X(__package__) X(__loader__) X(__class_getitem__) X(__instancecheck__)                      \
     X(__subclasscheck__) X(__length_hint__) X(__prepare__) X(__traceback__) X(__cause__)        \
-    X(__context__) X(__suppress_context__) X(__notes__) X(__weakref__) X(__self__) X(__func__)  \
-    X(args) X(value) X(send) X(throw) X(close) X(metaclass) X(keys) X(items) X(mro)
+    X(__context__) X(__suppress_context__) X(__notes__) X(__weakref__) X(__self__)  \
+    X(args) X(value) X(send) X(close) X(metaclass) X(keys) X(items) X(mro)
 
 struct CommonNames {
 #define ASY_X(name) Str* name = nullptr;
     ASY_COMMON_NAMES(ASY_X)
 #undef ASY_X
+    Str* throw_ = nullptr;      // "throw" and "__func__" are C++ keywords/identifiers
+    Str* dunder_func = nullptr;
 };
 
 // Where `print` and sys.stdout/stderr go: by default the process's stdout/stderr; a host
@@ -180,6 +182,13 @@ public:
     // The api layer installs the native-module registry and the .asy source loader here.
     using ModuleLoader = std::function<Value(VM& vm, Str* fullname)>;
     std::vector<ModuleLoader> module_loaders;
+
+    // ---- containers (objects/iterators.cpp) ----
+    // Iterator and view types that are not in BuiltinTypes (list_iterator, enumerate, zip, ...),
+    // indexed by IterKind (objects/iterators.hpp); kept alive by a root tracer init_containers adds.
+    Type* iter_types[32] = {};
+    // Containers whose repr is being computed: the "[...]" / "{...}" recursion guard.
+    std::vector<Obj*> repr_stack;
 
     // Extra GC roots registered by subsystems (module registry, scheduler, embedding handles).
     std::vector<std::function<void(Tracer&)>> root_tracers;
