@@ -22,6 +22,7 @@ void Type::trace(Tracer& t) {
     t.mark(base);
     for (Type* b : bases) t.mark(b);
     for (Type* m : mro) t.mark(m);
+    for (Type* s : subclasses) t.mark(s);
 }
 
 Heap::Heap(VM& vm) : vm_(vm) {

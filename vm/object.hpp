@@ -65,6 +65,7 @@ enum TypeFlags : uint32_t {
     kTypeBaseType = 1 << 0,      // may be subclassed
     kTypeHeap = 1 << 1,          // created by a class statement
     kTypeAbstract = 1 << 2,
+    kTypeInstanceDict = 1 << 3,  // instances may have a __dict__ (heap types without __slots__, functions, ...)
 };
 
 using AllocFn = Obj* (*)(VM& vm, Type* type);
@@ -81,6 +82,9 @@ struct Type : Obj {
     AllocFn alloc_instance = nullptr;  // makes an empty instance of `layout` for this type
     // Bumped whenever this type's or a base's dict changes, so per-site caches can validate.
     uint64_t version = 0;
+    // Direct subclasses (for __subclasses__() and version bumps). Strong references: classes
+    // are long-lived, and a weak list could dangle when base and subclass die in one sweep.
+    std::vector<Type*> subclasses;
 
     void trace(Tracer& t) override;
 };

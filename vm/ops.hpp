@@ -59,6 +59,16 @@ Value iter_next(VM& vm, Value iterator);
 bool to_int64(VM& vm, Value v, int64_t* out);
 bool to_double(VM& vm, Value v, double* out);                // int, float, __float__
 bool is_int_like(VM& vm, Value v);                           // int, bool, BigInt (not float)
+// Float arithmetic for the generic operators (operators.cpp calls it after its own fast paths;
+// int_binary_op is in int.hpp). NotImplemented (vm.not_implemented) when an operand is not
+// float/int; Empty with an exception pending on error (ZeroDivisionError ...).
+Value float_binary_op(VM& vm, BinOpKind op, Value a, Value b);  // float.cpp: float with int/float
+std::string float_repr(double d);                               // float.cpp: repr(float), "0.1", "inf"
+
+// ---- hashing helpers (protocol.cpp), for the natives of built-in types' __hash__ ----
+uint64_t hash_int64(int64_t i);                              // CPython's numeric hash (mod 2**61-1)
+uint64_t hash_double(double d);                              // equal to hash_int64 for integral floats
+uint64_t hash_pointer(const void* p);                        // object.__hash__ (identity)
 
 // ---- types (type.cpp) ----
 bool is_subtype(Type* a, Type* b);                           // b in a.__mro__
@@ -70,6 +80,24 @@ Type* new_builtin_type(VM& vm, const char* name, Type* base, Layout layout, Allo
 NativeFunction* def_method(VM& vm, Type* type, const char* name, NativeFn fn);
 NativeFunction* def_function(VM& vm, Dict* ns, const char* name, NativeFn fn);
 NativeFunction* new_native(VM& vm, const char* name, NativeFn fn);
+// Note: def_method(vm, type, "__new__", fn) registers a *static* native (is_method=false, like
+// CPython's __new__ staticmethod): it receives the class as pos[0] and never binds.
+// A native computed attribute (getset descriptor) in a type's dict (descriptors.cpp).
+struct GetSetDescr;
+using GetterFn = Value (*)(VM& vm, Value obj, GetSetDescr* d);
+using SetterFn = bool (*)(VM& vm, Value obj, Value value, GetSetDescr* d);  // value Empty: delete
+GetSetDescr* def_getset(VM& vm, Type* type, const char* name, GetterFn get, SetterFn set = nullptr);
+// The nearest built-in (non-heap) type on `t`'s base chain (t itself when built-in).
+Type* builtin_base(Type* t);
+// Look a special method up on type(obj) (not the instance) and call it bound to obj; Empty with
+// NO exception pending when the type has no such method (check vm.has_pending()).
+Value call_special(VM& vm, Value obj, Str* name, const Value* args, size_t nargs);
+// Call a descriptor found on a type as a method of `self` (binds functions/natives/classmethods).
+Value call_descriptor(VM& vm, Value descr, Value self, const Value* args, size_t nargs);
+// Raise AttributeError worded as CPython for a missing attribute of obj.
+Value raise_attribute_error(VM& vm, Value obj, Str* name);
+// Class creation: type(name, bases, dict) proper, and the builtin __build_class__ (type.cpp).
+Value build_class(VM& vm, const Args& args);
 
 // ---- calls ----
 // Call any callable (call.cpp): functions (re-entering the interpreter), natives, bound
@@ -90,13 +118,28 @@ Value import_from(VM& vm, Value module, Str* name);
 // `from m import *`: copy __all__ (or public names) into `locals`.
 bool import_star(VM& vm, Value module, Dict* locals);
 
+// ---- services of the interpreter for the types layer (call.cpp / interpreter.cpp) ----
+// Run a class body function with `locals` as its locals mapping (LOAD_NAME/STORE_NAME go to
+// it); returns the body's return value (the __class__ cell or None). (call.cpp)
+Value call_with_locals(VM& vm, Function* func, Dict* locals);
+// Zero-argument super(): the innermost script frame's `__class__` cell value and its first
+// argument. false with RuntimeError pending ("super(): no arguments" /
+// "super(): __class__ cell not found") when unavailable. (call.cpp)
+bool current_super_args(VM& vm, Value* type, Value* self);
+// The exception currently handled by an `except` block of the innermost frame(s), or None. (interpreter.cpp)
+Value frame_handled_exception(VM& vm);
+// globals() / locals() of the innermost script frame. (interpreter.cpp)
+Dict* current_globals(VM& vm);
+Value current_locals(VM& vm);
+
 // ---- argument checking helpers for natives (args.cpp) ----
 // Check positional count in [min, max] and no keywords: TypeError worded as CPython
 // ("len() takes exactly one argument (2 given)", "... takes at most 2 arguments (3 given)").
 bool check_args(VM& vm, const Args& a, const char* fname, uint32_t min, uint32_t max);
 bool check_no_kwargs(VM& vm, const Args& a, const char* fname);
 // Bind positional+keyword arguments to `names` (nullptr-terminated list); `out` gets Empty for
-// missing optional ones. `required` = number of leading names that must be given.
+// missing optional ones. `required` = number of leading names that must be given. A name that
+// starts with '$' is keyword-only (the '$' is not part of the name), as are all after it.
 bool parse_args(VM& vm, const Args& a, const char* fname, const char* const* names,
                 uint32_t required, Value* out);
 
