@@ -10,6 +10,7 @@ namespace {
 const NativeModule kModules[] = {
     {"sys", init_sys_module},
     {"time", init_time_module},
+    {"math", init_math_module},
 };
 
 vm::Value load_native(vm::VM& vm, vm::Str* fullname) {

@@ -25,5 +25,6 @@ void install_native_modules(vm::VM& vm);
 // The individual modules (one file each).
 bool init_sys_module(vm::VM& vm, vm::Module* m);
 bool init_time_module(vm::VM& vm, vm::Module* m);
+bool init_math_module(vm::VM& vm, vm::Module* m);
 
 }  // namespace asy::stdlib
