@@ -278,21 +278,11 @@ Value math_modf(VM& vm, const Args& a) {
     return Value::object(new_tuple(vm, items, 2));
 }
 
-// An int Value for a finite double (exact, may be big).
-Value math_int_from_double(VM& vm, double d) {
-    if (std::isnan(d)) return vm.raise(vm.exc.ValueError, "cannot convert float NaN to integer");
-    if (std::isinf(d)) return vm.raise(vm.exc.OverflowError, "cannot convert float infinity to integer");
-    if (d >= -9.2e18 && d <= 9.2e18) return Value::integer(static_cast<int64_t>(d));
-    Mpz z;
-    mpz_set_d(z.z, d);
-    return int_from_mpz(vm, z.z);
-}
-
 // floor/ceil/trunc: floats directly, ints unchanged, others via the dunder.
 Value rounding(VM& vm, const Args& a, const char* name, double (*fn)(double), const char* dunder) {
     if (!check_args(vm, a, name, 1, 1)) return Value::empty();
     Value x = a.pos[0];
-    if (x.is_float()) return math_int_from_double(vm, fn(x.as_float()));
+    if (x.is_float()) return int_from_double(vm, fn(x.as_float()));
     if (x.is_int()) return x;
     if (x.is_bool()) return Value::integer(x.as_bool() ? 1 : 0);
     if (is_int_like(vm, x) && x.is_obj() && x.o->type == vm.types.int_) return x;
@@ -304,7 +294,7 @@ Value rounding(VM& vm, const Args& a, const char* name, double (*fn)(double), co
     }
     double d;
     if (!to_double(vm, x, &d)) return Value::empty();
-    return math_int_from_double(vm, fn(d));
+    return int_from_double(vm, fn(d));
 }
 
 Value math_floor(VM& vm, const Args& a) { return rounding(vm, a, "floor", ::floor, "__floor__"); }
