@@ -168,6 +168,7 @@ public:
     // ---- interpreter state (owned by interpreter.cpp) ----
     Frame* frame = nullptr;                   // innermost running frame
     int call_depth = 0;                       // frames + native re-entries, for RecursionError
+    std::shared_ptr<struct InterpState> interp;  // frame free lists (interpreter.hpp)
     VMOptions options;
 
     // Source text of files and strings run in this VM, by filename, so tracebacks can show
