@@ -136,6 +136,9 @@ struct Code {
     const Position* position_at(uint32_t ip) const;
 };
 
+// Python repr of a constant as the disassembler shows it ("None", "'abc'", "(1, 2)").
+std::string const_repr(const Constant& c);
+
 // Human-readable listing, as `asy --disasm` prints it (nested code objects follow their parent).
 std::string disassemble(const Code& code);
 
