@@ -192,6 +192,17 @@ public:
     // Containers whose repr is being computed: the "[...]" / "{...}" recursion guard.
     std::vector<Obj*> repr_stack;
 
+    // ---- text (objects/str.cpp, objects/bytes.cpp) ----
+    // Iterator types of str, bytes and bytearray (not in BuiltinTypes); kept alive by a root
+    // tracer init_str_bytes adds.
+    Type* str_iterator_type = nullptr;
+    Type* bytes_iterator_type = nullptr;
+    Type* bytearray_iterator_type = nullptr;
+
+    // The loop layer's per-VM event loop (loop::EventLoop), created on first use. Type-erased
+    // because vm/ sits below loop/.
+    std::shared_ptr<void> event_loop;
+
     // Extra GC roots registered by subsystems (module registry, scheduler, embedding handles).
     std::vector<std::function<void(Tracer&)>> root_tracers;
 

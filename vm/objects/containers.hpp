@@ -41,24 +41,27 @@ struct Dict : Obj {
     }
 };
 
-// set and frozenset share a layout: a Dict-like table without values.
+// set and frozenset share a layout: CPython's set table (open addressing, no separate entry
+// order), so iteration order matches CPython's. `table` has mask+1 slots; a slot whose key is
+// Empty is free (hash 0) or a deleted "dummy" (hash kSetDummyHash); see set.cpp.
 struct Set : Obj {
     struct Entry {
         Value key;
-        uint64_t hash;
+        uint64_t hash = 0;
     };
-    std::vector<Entry> entries;
-    std::vector<int32_t> index;
-    size_t used = 0;
-    uint64_t version = 0;
+    std::vector<Entry> table;     // empty until first insert (then 8 slots)
+    size_t mask = 0;              // table.size() - 1 once allocated
+    size_t fill = 0;              // active + dummy slots
+    size_t used = 0;              // active slots
+    size_t finger = 0;            // set.pop() search start
+    uint64_t version = 0;         // bumped on every mutation
     uint64_t frozen_hash = 0;
     bool frozen_hashed = false;
 
     void trace(Tracer& t) override;
-    size_t external_size() const override {
-        return entries.capacity() * sizeof(Entry) + index.capacity() * sizeof(int32_t);
-    }
+    size_t external_size() const override { return table.capacity() * sizeof(Entry); }
 };
+constexpr uint64_t kSetDummyHash = ~uint64_t(0);   // CPython's -1
 
 struct Range : Obj {
     Value start, stop, step;   // ints (small or big)
@@ -91,5 +94,55 @@ bool dict_del_str(Dict* d, Str* key);                        // false when missi
 Set* new_set(VM& vm, bool frozen = false);
 bool set_add(VM& vm, Set* s, Value key);                     // false: exception pending
 int set_contains(VM& vm, Set* s, Value key);                 // 1 yes, 0 no, -1 exception
+
+// Used by protocol.cpp/builtins.cpp (types engineer); implemented by the containers engineer.
+// iter(seq) for objects with __getitem__ only (type `iterator`): seq[0], seq[1], ... until
+// IndexError/StopIteration. (iterators.cpp)
+Value new_seq_iterator(VM& vm, Value seq);
+// iter(callable, sentinel) (type `callable_iterator`). (iterators.cpp)
+Value new_callable_iterator(VM& vm, Value callable, Value sentinel);
+int set_discard(VM& vm, Set* s, Value key);                  // 1 removed, 0 absent, -1 exception
+bool set_update(VM& vm, Set* s, Value iterable);             // add every item of iterable
+
+// ---- more C++ API (list.cpp, tuple.cpp, dict.cpp, set.cpp, range.cpp) ----
+// Growing and sorting lists. list_sort is list.sort (stable; key may be Empty/None).
+bool list_append(VM& vm, List* l, Value v);                  // never fails today; true
+bool list_extend(VM& vm, List* l, Value iterable);
+bool list_sort(VM& vm, List* l, Value key, bool reverse);
+// list(iterable) / tuple(iterable) as new objects (fast paths for list/tuple/dict/range/...).
+List* list_from_iterable(VM& vm, Value iterable);
+Tuple* tuple_from_iterable(VM& vm, Value iterable);
+// Hashes with CPython 3.11's algorithms (tuple: xxHash-based; frozenset: shuffled xor).
+bool tuple_hash(VM& vm, Tuple* t, uint64_t* out);
+bool frozenset_hash(VM& vm, Set* s, uint64_t* out);
+// Number of live entries; iteration over a dict in order without user code: `pos` starts at
+// 0; returns false at the end.
+inline size_t dict_size(const Dict* d) { return d->used; }
+bool dict_next(const Dict* d, size_t* pos, Value* key, Value* value);
+Dict* dict_copy(VM& vm, Dict* d);
+// dict.update(other) semantics: a mapping (keys() + [] ), or an iterable of pairs.
+bool dict_update(VM& vm, Dict* d, Value other);
+// d[key] for a key known to exist in an exact-dict context, else KeyError (with __missing__
+// handled for subclasses by the dict's __getitem__).
+Value dict_getitem(VM& vm, Dict* d, Value key);
+// Equality of containers as `==` (NotImplemented handling is the caller's): 1, 0, -1.
+int list_equal(VM& vm, List* a, List* b);
+int tuple_equal(VM& vm, Tuple* a, Tuple* b);
+
+// Slices. CPython's PySlice_GetIndicesEx: resolves None/negative/out-of-range bounds (and
+// __index__) against a sequence of length `len`; false with an exception pending on error
+// (non-integer bound, zero step).
+Slice* new_slice(VM& vm, Value start, Value stop, Value step);
+bool slice_indices(VM& vm, Slice* s, int64_t len, int64_t* start, int64_t* stop, int64_t* step,
+                   int64_t* slicelen);
+// Sequence index from an int/bool/BigInt/__index__ value for error messages such as
+// "list indices must be integers or slices, not str" (`what` = "list"). Negative indexes are
+// NOT adjusted. A too-large value raises IndexError "cannot fit 'int' into an index-sized integer".
+bool seq_index(VM& vm, Value key, const char* what, int64_t* out);
+
+// range objects: a small-int range as a fast (start, len, step) triple when possible.
+Range* new_range(VM& vm, Value start, Value stop, Value step);
+// True and the values when the range's start/stop/step all fit int64 (the common case).
+bool range_small(const Range* r, int64_t* start, int64_t* stop, int64_t* step);
 
 }  // namespace asy::vm
