@@ -11,6 +11,8 @@ const NativeModule kModules[] = {
     {"sys", init_sys_module},
     {"time", init_time_module},
     {"math", init_math_module},
+    {"_asyloop", init_asyloop_module},
+    {"traceback", init_traceback_module},
 };
 
 vm::Value load_native(vm::VM& vm, vm::Str* fullname) {

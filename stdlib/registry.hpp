@@ -26,5 +26,7 @@ void install_native_modules(vm::VM& vm);
 bool init_sys_module(vm::VM& vm, vm::Module* m);
 bool init_time_module(vm::VM& vm, vm::Module* m);
 bool init_math_module(vm::VM& vm, vm::Module* m);
+bool init_asyloop_module(vm::VM& vm, vm::Module* m);
+bool init_traceback_module(vm::VM& vm, vm::Module* m);
 
 }  // namespace asy::stdlib

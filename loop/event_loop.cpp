@@ -1,0 +1,67 @@
+// libuv-backed waiting for the asyncio loop: a timer bounds each wait, native operations wake
+// it early by queueing completions.
+#include "loop/event_loop.hpp"
+
+namespace asy::loop {
+
+EventLoop::EventLoop(vm::VM& vm) : vm_(vm) {
+    uv_loop_init(&uv_);
+    uv_timer_init(&uv_, &timer_);
+    uv_unref(reinterpret_cast<uv_handle_t*>(&timer_));
+    uv_.data = this;
+}
+
+EventLoop::~EventLoop() {
+    uv_close(reinterpret_cast<uv_handle_t*>(&timer_), nullptr);
+    // Let close callbacks run, then release the loop.
+    uv_run(&uv_, UV_RUN_NOWAIT);
+    uv_loop_close(&uv_);
+}
+
+void EventLoop::complete(vm::Value callback, vm::Tuple* args) {
+    completed_.push_back({callback, args});
+}
+
+void EventLoop::trace(vm::Tracer& t) {
+    for (auto& c : completed_) {
+        t.mark(c.callback);
+        t.mark(c.args);
+    }
+}
+
+std::vector<Completion> EventLoop::wait(double timeout, bool* deadlock) {
+    *deadlock = false;
+    if (completed_.empty()) {
+        if (timeout == 0) {
+            uv_run(&uv_, UV_RUN_NOWAIT);
+        } else if (timeout > 0) {
+            // The timer callback does nothing: its firing just ends UV_RUN_ONCE.
+            uv_ref(reinterpret_cast<uv_handle_t*>(&timer_));
+            uv_timer_start(&timer_, [](uv_timer_t*) {}, static_cast<uint64_t>(timeout * 1000.0 + 0.999), 0);
+            while (completed_.empty() && uv_is_active(reinterpret_cast<uv_handle_t*>(&timer_))) {
+                uv_run(&uv_, UV_RUN_ONCE);
+            }
+            uv_timer_stop(&timer_);
+            uv_unref(reinterpret_cast<uv_handle_t*>(&timer_));
+        } else if (pending_ > 0) {
+            while (completed_.empty() && pending_ > 0) uv_run(&uv_, UV_RUN_ONCE);
+        } else {
+            *deadlock = true;
+        }
+    }
+    std::vector<Completion> out;
+    out.swap(completed_);
+    return out;
+}
+
+EventLoop& EventLoop::of(vm::VM& vm) {
+    if (!vm.event_loop) {
+        auto loop = std::make_shared<EventLoop>(vm);
+        EventLoop* raw = loop.get();
+        vm.event_loop = loop;
+        vm.root_tracers.push_back([raw](vm::Tracer& t) { raw->trace(t); });
+    }
+    return *static_cast<EventLoop*>(vm.event_loop.get());
+}
+
+}  // namespace asy::loop

@@ -1,0 +1,53 @@
+// The native event-loop core of one VM: a libuv loop that waits for time to pass or for native
+// I/O (files, http, worker threads) to finish. Scheduling of tasks and callbacks stays in
+// asyncio (stdlib/asyncio.asy); this layer only blocks and reports what completed.
+#pragma once
+
+#include <uv.h>
+
+#include <memory>
+#include <vector>
+
+#include "vm/vm.hpp"
+
+namespace asy::loop {
+
+// A callback to run on the loop's ready queue: `callback(*args)`.
+struct Completion {
+    vm::Value callback;
+    vm::Tuple* args;
+};
+
+class EventLoop {
+public:
+    explicit EventLoop(vm::VM& vm);
+    ~EventLoop();
+    EventLoop(const EventLoop&) = delete;
+    EventLoop& operator=(const EventLoop&) = delete;
+
+    // Block until a native operation completes or `timeout` seconds pass (timeout < 0: no limit,
+    // but only while native operations are pending). Returns the completions gathered, oldest
+    // first. `deadlock` is set when there was nothing at all to wait for and no timeout.
+    std::vector<Completion> wait(double timeout, bool* deadlock);
+
+    // Queue a completion (from the loop thread).
+    void complete(vm::Value callback, vm::Tuple* args);
+    // Operations started but not yet completed (each begin() matched by one end()).
+    void begin() { ++pending_; }
+    void end() { --pending_; }
+
+    uv_loop_t* uv() { return &uv_; }
+    void trace(vm::Tracer& t);
+
+    // The loop of a VM, created on first use.
+    static EventLoop& of(vm::VM& vm);
+
+private:
+    vm::VM& vm_;
+    uv_loop_t uv_;
+    uv_timer_t timer_;
+    std::vector<Completion> completed_;
+    int pending_ = 0;
+};
+
+}  // namespace asy::loop

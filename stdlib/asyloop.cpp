@@ -1,0 +1,71 @@
+// `_asyloop`: the native core under asyncio.asy — the loop's clock, the blocking wait on the
+// libuv loop, and running a function for run_in_executor/to_thread.
+#include <chrono>
+#include <cmath>
+
+#include "loop/event_loop.hpp"
+#include "stdlib/registry.hpp"
+#include "vm/ops.hpp"
+
+namespace asy::stdlib {
+
+using namespace asy::vm;
+
+namespace {
+
+Value loop_monotonic(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "monotonic", 0, 0)) return Value::empty();
+    using namespace std::chrono;
+    return Value::real(duration<double>(steady_clock::now().time_since_epoch()).count());
+}
+
+// wait(timeout) -> list of (callback, args) completed by native operations.
+Value loop_wait(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "wait", 1, 1)) return Value::empty();
+    double timeout = -1;
+    if (!a.pos[0].is_none() && !to_double(vm, a.pos[0], &timeout)) return Value::empty();
+    if (std::isnan(timeout)) timeout = 0;
+    bool deadlock = false;
+    std::vector<loop::Completion> done = loop::EventLoop::of(vm).wait(timeout, &deadlock);
+    if (deadlock) {
+        // CPython would block forever here; asy reports the deadlock instead of hanging.
+        return vm.raise(vm.exc.RuntimeError,
+                        "event loop deadlock: no task can make progress (nothing scheduled, no timer, no I/O)");
+    }
+    List* out = new_list(vm, done.size());
+    for (auto& c : done) {
+        Value pair[] = {c.callback, Value::object(c.args)};
+        out->items.push_back(Value::object(new_tuple(vm, pair, 2)));
+    }
+    return Value::object(out);
+}
+
+// run_in_thread(func, args, done, future): calls func(*args) and reports through
+// done(future, ok, value_or_exception) on the next loop turn.
+// TODO(threads): run on a worker thread once the VM has an interpreter lock.
+Value loop_run_in_thread(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "run_in_thread", 4, 4)) return Value::empty();
+    Value func = a.pos[0];
+    if (!a.pos[1].is_obj() || a.pos[1].o->type != vm.types.tuple) {
+        return vm.raise(vm.exc.TypeError, "run_in_thread() args must be a tuple");
+    }
+    Tuple* args = static_cast<Tuple*>(a.pos[1].o);
+    Value result = vm.call(func, args->items.data(), args->items.size());
+    bool ok = !result.is_empty();
+    Value payload = ok ? result : vm.take_pending();
+    Value items[] = {a.pos[3], Value::boolean(ok), payload};
+    loop::EventLoop::of(vm).complete(a.pos[2], new_tuple(vm, items, 3));
+    return Value::none();
+}
+
+}  // namespace
+
+bool init_asyloop_module(VM& vm, Module* m) {
+    Dict* ns = m->dict;
+    def_function(vm, ns, "monotonic", loop_monotonic);
+    def_function(vm, ns, "wait", loop_wait);
+    def_function(vm, ns, "run_in_thread", loop_run_in_thread);
+    return true;
+}
+
+}  // namespace asy::stdlib
