@@ -3,6 +3,7 @@
 #pragma once
 
 #include "vm/object.hpp"
+#include "vm/objects/str.hpp"
 
 namespace asy::vm {
 
