@@ -97,6 +97,7 @@ struct Constant : Expr {
     int64_t int_value = 0;
     double float_value = 0;   // Float, and the imaginary part of Complex
     std::string text;         // Str (UTF-8), Bytes (raw bytes), BigInt (decimal digits)
+    bool u_prefix = false;    // Str written as u'...' (ast.dump shows kind='u')
 };
 
 struct Attribute : Expr { ASY_EXPR_NODE(Attribute) Expr* value = nullptr; std::string attr; ExprContext ctx = ExprContext::Load; };
