@@ -13,6 +13,7 @@ const NativeModule kModules[] = {
     {"math", init_math_module},
     {"_asyloop", init_asyloop_module},
     {"traceback", init_traceback_module},
+    {"_random", init_random_core_module},
 };
 
 vm::Value load_native(vm::VM& vm, vm::Str* fullname) {
