@@ -27,6 +27,7 @@ struct CodeObj : Obj {
     Str* qualname = nullptr;
     Str* filename = nullptr;
     int nlocalsplus = 0;               // varnames + cellvars + freevars (frame slots)
+    Value docstring;                   // functions: the docstring Str made at load time, or Empty
 
     void trace(Tracer& t) override;
 };
