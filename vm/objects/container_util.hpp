@@ -123,6 +123,9 @@ Value sequence_compare(VM& vm, const std::vector<Value>& a, const std::vector<Va
 // Resolve an index-like bound of list.index()/tuple.index() (None not allowed), clamped.
 bool bound_index(VM& vm, Value v, int64_t len, int64_t* out);
 
+// A read-only attribute computed by `fn(self)`: a property in the type's dict.
+void def_getter(VM& vm, Type* type, const char* name, NativeFn fn);
+
 // Per-file registration, called by init_containers (iterators.cpp) in this order.
 void init_dict_type(VM& vm);
 void init_list_type(VM& vm);
