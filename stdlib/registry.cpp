@@ -14,6 +14,7 @@ const NativeModule kModules[] = {
     {"_asyloop", init_asyloop_module},
     {"traceback", init_traceback_module},
     {"_random", init_random_core_module},
+    {"_os", init_os_core_module},
 };
 
 vm::Value load_native(vm::VM& vm, vm::Str* fullname) {
