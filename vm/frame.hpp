@@ -1,0 +1,45 @@
+// Interpreter frames: one heap block per call holding the frame header, the local slots
+// (varnames + cellvars + freevars) and the value stack inline. Frames are not GC objects: they
+// live on per-VM free lists and are freed on return, unless a generator/coroutine owns them.
+#pragma once
+
+#include <cstdint>
+
+#include "vm/vm.hpp"
+
+namespace asy::vm {
+
+enum FrameFlags : uint8_t {
+    kFrameEntry = 1,      // entered from native code: its RETURN_VALUE returns out of run()
+    kFrameGenerator = 2,  // owned by a generator/coroutine object, never freed on return
+    kFrameSuspended = 4,  // stopped at YIELD_VALUE (set by run(), cleared on resume)
+};
+
+struct Frame {
+    CodeObj* code = nullptr;
+    Function* func = nullptr;      // null for module code and exec()
+    Dict* globals = nullptr;
+    Dict* builtins = nullptr;
+    Dict* locals = nullptr;        // module/class bodies (LOAD_NAME); null for optimized code
+    Frame* back = nullptr;         // the caller (valid while the frame runs)
+    Obj* gen = nullptr;            // the owning generator object, if any
+    Value* sp = nullptr;           // saved stack top (one past the last live slot)
+    uint32_t ip = 0;               // next instruction to run
+    uint32_t nslots = 0;           // nlocalsplus + max_stack (size of the inline array)
+    uint8_t flags = 0;
+    // The exception handled by `except` blocks of this frame (PUSH_EXC_INFO/POP_EXCEPT), Empty
+    // when none. sys.exc_info() takes the innermost non-empty one along the `back` chain.
+    Value exc_info;
+
+    Value* localsplus() { return reinterpret_cast<Value*>(this + 1); }
+    Value* stack_base() { return localsplus() + code->nlocalsplus; }
+};
+
+// A frame for `code` with every slot Empty and an empty stack. `locals` is for module and class
+// bodies. Never fails (allocation failure aborts, as for any C++ allocation).
+Frame* new_frame(VM& vm, CodeObj* code, Function* func, Dict* globals, Dict* locals);
+void free_frame(VM& vm, Frame* f);
+// Mark everything a frame references (code, function, namespaces, slots, live stack, exc_info).
+void trace_frame(Frame* f, Tracer& t);
+
+}  // namespace asy::vm

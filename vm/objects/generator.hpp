@@ -1,0 +1,96 @@
+// Generators, coroutines and async generators: objects that own a suspended interpreter frame,
+// plus the helper objects of the async protocols (asend/athrow awaitables, wrapped values,
+// coroutine.__await__() wrappers).
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "vm/object.hpp"
+#include "vm/objects/function.hpp"
+
+namespace asy::vm {
+
+struct Frame;
+
+enum class GenKind : uint8_t { Generator, Coroutine, AsyncGenerator };
+enum class GenState : uint8_t { Created, Suspended, Running, Finished };
+
+struct Generator : Obj {
+    VM* vm = nullptr;
+    Frame* frame = nullptr;        // null once finished
+    CodeObj* code = nullptr;
+    Value name, qualname;          // __name__, __qualname__ (from the function)
+    GenKind kind = GenKind::Generator;
+    GenState state = GenState::Created;
+    bool in_unstarted = false;     // coroutine listed in InterpState::unstarted
+    // Async generators: a running asend/athrow (only one at a time), hooks-free 3.11 model.
+    bool ag_running_async = false;
+    bool ag_closed = false;
+    std::shared_ptr<const Code> keep_code;  // for the never-awaited warning at destruction
+
+    ~Generator() override;
+    void trace(Tracer& t) override;
+};
+
+// Value yielded by an async generator's `yield` (ASYNC_GEN_WRAP), as opposed to values its
+// awaits pass through to the event loop.
+struct AsyncGenWrapped : Obj {
+    Value value;
+    void trace(Tracer& t) override { t.mark(value); }
+};
+
+// The awaitable returned by agen.asend(v) / __anext__() (is_throw false), or athrow()/aclose().
+struct AsyncGenOp : Obj {
+    Generator* gen = nullptr;
+    Value sendval;                 // asend: value to send first
+    Value exc;                     // athrow: the exception to throw (instance); aclose: Empty
+    bool is_throw = false;
+    bool is_close = false;
+    uint8_t state = 0;             // 0 init, 1 iterating, 2 closed
+    void trace(Tracer& t) override { t.mark(gen); t.mark(sendval); t.mark(exc); }
+};
+
+// coroutine.__await__(): an iterator delegating to the coroutine.
+struct CoroWrapper : Obj {
+    Generator* coro = nullptr;
+    void trace(Tracer& t) override { t.mark(coro); }
+};
+
+// The extra types (created by init_functions).
+struct GenTypes {
+    Type* async_gen_wrapped = nullptr;
+    Type* async_gen_asend = nullptr;
+    Type* async_gen_athrow = nullptr;
+    Type* coroutine_wrapper = nullptr;
+};
+GenTypes& gen_types(VM& vm);
+
+// Make a generator/coroutine/async generator for a frame whose arguments are bound.
+Generator* new_generator(VM& vm, Function* fn, Frame* frame);
+
+// Resume `g` (PyIter_Send): sends `value` (or, with `throwing`, raises vm.pending inside it).
+enum class SendStatus : uint8_t { Yield, Return, Error };
+SendStatus gen_send_ex(VM& vm, Generator* g, Value value, bool throwing, Value* out);
+// send(value) with Python semantics: the yielded value, or Empty with StopIteration(result) or
+// the error pending.
+Value gen_send(VM& vm, Generator* g, Value value);
+// throw(exc) (exc already an instance) with yield-from delegation.
+Value gen_throw(VM& vm, Generator* g, Value exc);
+// close(): None, or Empty with an error pending.
+Value gen_close(VM& vm, Generator* g);
+
+// Interpreter helpers for the async opcodes (where: GET_AWAITABLE's argument).
+Value get_awaitable(VM& vm, Value obj, int where);
+Value get_aiter(VM& vm, Value obj);
+Value get_anext(VM& vm, Value aiter);
+Value get_yield_from_iter(VM& vm, Value obj, CodeObj* current);
+Value async_gen_wrap(VM& vm, Value v);
+
+// "sys:1: RuntimeWarning: coroutine 'qualname' was never awaited" on stderr.
+void report_unawaited(VM& vm, std::string_view qualname);
+// Called by VM teardown before the heap frees objects: reports never-awaited coroutines still
+// alive and detaches generators from the interpreter state.
+void shutdown_generators(VM& vm);
+
+}  // namespace asy::vm
