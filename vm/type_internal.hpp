@@ -57,6 +57,9 @@ Value property_get(VM& vm, Property* p, Value obj);
 bool property_set(VM& vm, Property* p, Value obj, Value value);      // value Empty: delete
 Value super_get_attr(VM& vm, Value super_obj, Str* name);
 int issubclass_full(VM& vm, Value sub, Value cls);                   // type.cpp
+// The binary-operator protocol with an arbitrary dunder pair (divmod: "divmod" -> __divmod__ /
+// __rdivmod__); `what` names the operation in the TypeError (operators.cpp).
+Value binary_op_named(VM& vm, Value a, Value b, const char* name, const char* what);
 // Per-file init functions called from init_object_methods (type.cpp).
 void init_type_methods(VM& vm);        // type.cpp
 void init_descriptor_methods(VM& vm);  // descriptors.cpp: object, property, staticmethod, classmethod, super

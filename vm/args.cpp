@@ -1,0 +1,86 @@
+// Argument checking for natives, worded exactly as CPython 3.11's calling conventions
+// (METH_O / METH_NOARGS, _PyArg_CheckPositional, and Argument Clinic's keyword parser).
+#include <cstring>
+
+#include "vm/type_internal.hpp"
+
+namespace asy::vm {
+
+bool check_no_kwargs(VM& vm, const Args& a, const char* fname) {
+    if (kwcount(a) == 0) return true;
+    vm.raise_format(vm.exc.TypeError, "%s() takes no keyword arguments", fname);
+    return false;
+}
+
+bool check_args(VM& vm, const Args& a, const char* fname, uint32_t min, uint32_t max) {
+    if (!check_no_kwargs(vm, a, fname)) return false;
+    uint32_t n = a.npos;
+    if (n >= min && n <= max) return true;
+    if (max == 0) {
+        vm.raise_format(vm.exc.TypeError, "%s() takes no arguments (%u given)", fname, n);
+    } else if (min == 1 && max == 1) {
+        vm.raise_format(vm.exc.TypeError, "%s() takes exactly one argument (%u given)", fname, n);
+    } else if (n < min) {
+        vm.raise_format(vm.exc.TypeError, "%s expected %s%u argument%s, got %u", fname, min == max ? "" : "at least ", min,
+                        min == 1 ? "" : "s", n);
+    } else {
+        vm.raise_format(vm.exc.TypeError, "%s expected %s%u argument%s, got %u", fname, min == max ? "" : "at most ", max,
+                        max == 1 ? "" : "s", n);
+    }
+    return false;
+}
+
+bool parse_args(VM& vm, const Args& a, const char* fname, const char* const* names, uint32_t required, Value* out) {
+    uint32_t maxargs = 0, maxpos = 0;
+    bool kwonly = false;
+    for (; names[maxargs]; ++maxargs) {
+        if (names[maxargs][0] == '$') kwonly = true;
+        if (!kwonly) ++maxpos;
+    }
+    auto name_of = [&](uint32_t i) { return names[i][0] == '$' ? names[i] + 1 : names[i]; };
+    for (uint32_t i = 0; i < maxargs; ++i) out[i] = Value::empty();
+    uint32_t nkw = kwcount(a);
+    if (a.npos + nkw > maxargs) {
+        vm.raise_format(vm.exc.TypeError, "%s() takes at most %u %sargument%s (%u given)", fname, maxargs,
+                        a.npos == 0 ? "keyword " : "", maxargs == 1 ? "" : "s", a.npos + nkw);
+        return false;
+    }
+    if (a.npos > maxpos) {
+        if (maxpos == 0)
+            vm.raise_format(vm.exc.TypeError, "%s() takes no positional arguments", fname);
+        else
+            vm.raise_format(vm.exc.TypeError, "%s() takes %s %u positional argument%s (%u given)", fname,
+                            required < maxpos ? "at most" : "exactly", maxpos, maxpos == 1 ? "" : "s", a.npos);
+        return false;
+    }
+    for (uint32_t i = 0; i < a.npos; ++i) out[i] = a.pos[i];
+    for (uint32_t k = 0; k < nkw; ++k) {
+        Value kn = a.kwnames->items[k];
+        std::string_view key = is_str_value(kn) ? sv(kn) : std::string_view();
+        uint32_t i = 0;
+        for (; i < maxargs; ++i)
+            if (key == name_of(i)) break;
+        if (i == maxargs) {
+            Str* r = repr(vm, kn);
+            vm.raise_format(vm.exc.TypeError, "%s is an invalid keyword argument for %s()", r ? r->s.c_str() : "?", fname);
+            return false;
+        }
+        if (i < a.npos) {
+            vm.raise_format(vm.exc.TypeError, "argument for %s() given by name ('%s') and position (%u)", fname,
+                            name_of(i), i + 1);
+            return false;
+        }
+        out[i] = a.kwvalues[k];
+    }
+    for (uint32_t i = 0; i < required && i < maxargs; ++i) {
+        if (!out[i].is_empty()) continue;
+        if (i < maxpos)
+            vm.raise_format(vm.exc.TypeError, "%s() missing required argument '%s' (pos %u)", fname, name_of(i), i + 1);
+        else
+            vm.raise_format(vm.exc.TypeError, "%s() missing required keyword-only argument '%s'", fname, name_of(i));
+        return false;
+    }
+    return true;
+}
+
+}  // namespace asy::vm
