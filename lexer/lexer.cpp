@@ -288,11 +288,14 @@ LexOutput Scanner::run() {
             int col = col_at(pos_);
             int n = peek(1);
             if (n == '\n' || n == '\r') {
+                if (pos_ + ((n == '\r' && peek(2) == '\n') ? 3 : 2) >= end_) {
+                    // EOF right after the continuation: report on the backslash's line
+                    after_backslash_ = true;
+                    out_.incomplete = true;
+                    return fail("unexpected EOF while parsing", line_, col + 1), std::move(out_);
+                }
                 pos_ += (n == '\r' && peek(2) == '\n') ? 3 : 2;
                 newline_at(pos_);
-                if (pos_ >= end_) {
-                    after_backslash_ = true;
-                }
                 continue;
             }
             if (n < 0) {
@@ -392,7 +395,8 @@ bool Scanner::scan_string(size_t start, int sline, int scol, uint8_t flags) {
                                 std::to_string(eof_line()) + ")",
                             sline, scol);
             }
-            return fail("unterminated string literal (detected at line " + std::to_string(line_) + ")", sline, scol);
+            return fail("unterminated string literal (detected at line " + std::to_string(eof_line()) + ")", sline,
+                        scol);
         }
         char c = buf_[pos_];
         if (c == '\\') {
@@ -625,6 +629,7 @@ bool Scanner::scan_operator() {
         break;
     default: {
         if (c == 0) return fail("source code cannot contain null bytes", line_, scol);
+        if (c < 0x80) return fail("invalid syntax", line_, scol);  // `$`, `?`, backtick
         const char* q = buf_ + pos_;
         uint32_t cp = c < 0x80 ? static_cast<uint32_t>(c) : decode_utf8(q, buf_ + end_);
         if (is_printable(cp)) {

@@ -289,7 +289,7 @@ Expr* Parser::primary() {
     }
 }
 
-void Parser::call_args(std::vector<Expr*>& args, std::vector<Keyword>& kws, const Token& open) {
+void Parser::call_args(std::vector<Expr*>& args, std::vector<Keyword>& kws, const Token& open, bool allow_genexp) {
     BracketScope b(bracket_depth_);
     bool seen_kw = false, seen_dstar = false;
     while (!at(Tok::RPar)) {
@@ -300,7 +300,8 @@ void Parser::call_args(std::vector<Expr*>& args, std::vector<Keyword>& kws, cons
             auto* st = make<Starred>();
             st->value = expression();
             fin(st, s);
-            if (seen_dstar) error_loc(st->loc, "iterable argument unpacking follows keyword argument unpacking");
+            if (seen_dstar)
+                error_point(st->loc.line, st->loc.col, "iterable argument unpacking follows keyword argument unpacking");
             args.push_back(st);
             last = st;
         } else if (at(Tok::DoubleStar)) {
@@ -323,6 +324,7 @@ void Parser::call_args(std::vector<Expr*>& args, std::vector<Keyword>& kws, cons
         } else {
             Expr* e = named_expression();
             if (at_comp_for()) {
+                if (!allow_genexp) error_at(cur(), "invalid syntax");
                 auto* g = make<GeneratorExp>();
                 g->elt = e;
                 g->generators = comp_fors();
@@ -334,18 +336,14 @@ void Parser::call_args(std::vector<Expr*>& args, std::vector<Keyword>& kws, cons
                 break;
             }
             if (at(Tok::Equal)) {
+                if (e->is<NamedExpr>()) invalid_syntax();
                 const Token& eq = cur();
-                Loc l = e->loc;
-                speculate([&] {
-                    advance();
-                    Expr* v = expression();
-                    l = span(e->loc, v->loc);
-                });
-                (void)eq;
-                error_loc(l, "expression cannot contain assignment, perhaps you meant \"==\"?");
+                error_loc({e->loc.line, e->loc.col, eq.end_line, eq.end_col},
+                          "expression cannot contain assignment, perhaps you meant \"==\"?");
             }
-            if (seen_dstar) error_loc(e->loc, "positional argument follows keyword argument unpacking");
-            if (seen_kw) error_loc(e->loc, "positional argument follows keyword argument");
+            // CPython reports these at the token after the argument
+            if (seen_dstar) error_at(cur(), "positional argument follows keyword argument unpacking", false);
+            if (seen_kw) error_at(cur(), "positional argument follows keyword argument", false);
             args.push_back(e);
             last = e;
         }
@@ -459,6 +457,15 @@ Expr* Parser::brace_atom() {
     const Token& s = advance();
     BracketScope b(bracket_depth_);
     if (accept(Tok::RBrace)) return fin(make<Dict>(), s);
+    auto dict_value = [&]() -> Expr* {
+        if (at(Tok::Star)) {
+            const Token& st = advance();
+            Expr* v = bitwise_or();
+            error_loc({st.line, st.col, v->loc.end_line, v->loc.end_col},
+                      "cannot use a starred expression in a dictionary value");
+        }
+        return expression();
+    };
     auto dict_rest = [&](Dict* d) {
         while (accept(Tok::Comma)) {
             if (at(Tok::RBrace)) break;
@@ -473,7 +480,7 @@ Expr* Parser::brace_atom() {
                 missing_comma(k);
             }
             d->keys.push_back(k);
-            d->values.push_back(expression());
+            d->values.push_back(dict_value());
         }
         if (!at(Tok::RBrace)) missing_comma(d->values.back());
         advance();
@@ -488,7 +495,7 @@ Expr* Parser::brace_atom() {
     Expr* first = star_named_expression();
     if (at(Tok::Colon) && !first->is<Starred>()) {
         advance();
-        Expr* v = expression();
+        Expr* v = dict_value();
         if (at_comp_for()) {
             auto* c = make<DictComp>();
             c->key = first;

@@ -123,7 +123,15 @@ ParseResult Parser::run() {
         bool first = true;
         if (lexed_.error_is_unclosed_bracket && !errs.empty()) {
             const auto& p = errs.front();
-            // A parse error before the unclosed bracket is reported as itself.
+            // CPython reports the unclosed bracket only when its parser ran into the end of
+            // input looking for more tokens: errors at EOF, and the missing-comma check inside
+            // the bracket (which looks ahead). Other parse errors are reported as themselves.
+            bool before = p.line < le.line || (p.line == le.line && p.col < le.col);
+            bool lookahead = p.message.rfind("invalid syntax. Perhaps you forgot a comma?", 0) == 0;
+            if (before || !lookahead) first = false;
+        } else if (!errs.empty() && errs.front().message == "unexpected indent") {
+            // CPython raises "unexpected indent" without checking the rest of the source.
+            const auto& p = errs.front();
             if (p.line < le.line || (p.line == le.line && p.col < le.col)) first = false;
         }
         if (first) errs.insert(errs.begin(), le);
@@ -539,7 +547,7 @@ Stmt* Parser::try_stmt() {
         const Token& e = advance();
         bool is_star = accept(Tok::Star);
         if (star >= 0 && star != static_cast<int>(is_star))
-            error_at(e, "cannot have both 'except' and 'except*' on the same 'try'");
+            error_loc(loc_from(e), "cannot have both 'except' and 'except*' on the same 'try'");
         star = is_star;
         ExceptHandler h;
         if (!at(Tok::Colon)) {
@@ -606,8 +614,8 @@ Stmt* Parser::funcdef(std::vector<Expr*> decorators, const Token* start, const T
     auto* n = arena_->make<FunctionDefStmt>(async_tok != nullptr);
     n->decorator_list = std::move(decorators);
     n->name = std::string(expect(Tok::Name).text);
-    const Token& open = expect(Tok::LPar);
-    (void)open;
+    if (!at(Tok::LPar)) error_at(cur(), "expected '('", false);
+    advance();
     bracket_depth_++;
     n->args = parameters(false, Tok::RPar);
     bracket_depth_--;
@@ -626,7 +634,7 @@ Stmt* Parser::classdef(std::vector<Expr*> decorators, const Token* start) {
     n->name = std::string(expect(Tok::Name).text);
     if (at(Tok::LPar)) {
         const Token& open = advance();
-        call_args(n->bases, n->keywords, open);
+        call_args(n->bases, n->keywords, open, false);
     }
     expect_colon();
     n->body = block("class definition", s.line);
@@ -688,7 +696,7 @@ Stmt* Parser::from_import_stmt() {
         if (!accept(Tok::Comma)) break;
         if (paren && at(Tok::RPar)) break;
         if (!paren && (at(Tok::Newline) || at(Tok::Semi)))
-            error_at(prev_, "trailing comma not allowed without surrounding parentheses");
+            error_at(cur(), "trailing comma not allowed without surrounding parentheses", false);
     }
     if (paren) expect(Tok::RPar);
     return fin(n, s);

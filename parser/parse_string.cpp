@@ -24,11 +24,14 @@ Expr* Parser::strings() {
         else any_str = true;
         if (t.str_flags & lex::kStrFormat) any_f = true;
     }
-    if (any_bytes && any_str) error_loc(loc_from(s), "cannot mix bytes and nonbytes literals");
+    if (any_bytes && any_str) error_point(prev_.end_line, prev_.end_col, "cannot mix bytes and nonbytes literals");
     auto decode = [&](const Token& t, std::string& out) {
         std::string err = lex::decode_string_token(t, out);
         if (err.empty()) return;
-        if (err.rfind("bytes can only", 0) == 0) error_loc({t.line, t.col, t.end_line, t.end_col}, err);
+        if (err.rfind("bytes can only", 0) == 0) {
+            // CPython's end offset here counts bytes, not characters
+            error_loc({t.line, t.col, t.line, t.col + static_cast<int>(t.text.size())}, err);
+        }
         error_point(t.end_line, t.end_col, err);
     };
     if (!any_f) {
@@ -274,9 +277,11 @@ Expr* Parser::fstring_expr(size_t begin, size_t end, int line, size_t line_start
             p.pos_ = pos;
             p.prev_ = prev;
             p.fstring_depth_--;
+            p.bracket_depth_--;
         }
     } restore{*this, toks_, pos_, prev_};
     fstring_depth_++;
+    bracket_depth_++;  // CPython parses a field as if parenthesized
     toks_ = &sub.tokens;
     pos_ = 0;
     Expr* e = at(Tok::Yield) ? yield_expr() : star_expressions();

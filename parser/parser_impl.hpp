@@ -130,7 +130,8 @@ public:
     ast::Expr* slices();
     ast::Expr* slice();
     ast::Arguments* parameters(bool is_lambda, Tok closer);
-    void call_args(std::vector<ast::Expr*>& args, std::vector<ast::Keyword>& kws, const Token& open);
+    void call_args(std::vector<ast::Expr*>& args, std::vector<ast::Keyword>& kws, const Token& open,
+                   bool allow_genexp = true);
     std::vector<ast::Comprehension> comp_fors();
     bool at_comp_for() const { return at(Tok::For) || (at(Tok::Async) && peek().kind == Tok::For); }
     bool starts_expression(const Token& t) const;
