@@ -92,12 +92,13 @@ void Compiler::enter_unit(ScopeInfo* scope, const std::string& name, const Loc& 
 
 std::shared_ptr<const vm::Code> Compiler::leave_unit() {
     Unit& n = u();
-    if (!n.em.last_is_terminator()) {
-        load_none();
-        emit(Op::RETURN_VALUE);
-    }
+    // Always end with a return: a label may sit at the very end (a loop's exit) even when
+    // the last instruction is a jump. If unreachable, assembly drops it.
+    load_none();
+    emit(Op::RETURN_VALUE);
     std::string err;
-    if (!n.em.assemble(*n.code, err)) error(n.loc, "internal compiler error: " + err);
+    // After a real error the code is discarded anyway; an inconsistency it caused is noise.
+    if (!n.em.assemble(*n.code, err) && errors.empty()) error(n.loc, "internal compiler error: " + err);
     std::shared_ptr<const vm::Code> code(std::move(n.code));
     units_.pop_back();
     return code;
