@@ -204,6 +204,8 @@ void init_core_types(VM& vm) {
     };
     for (const Row& r : rows) init_type_fields(vm, r.t, r.name, r.base ? r.base : T.object, r.layout, r.alloc, r.flags);
     T.generic_alias->module = vm.intern("types");
+    vm.not_implemented = Value::object(vm.alloc<Instance>(T.notimplemented));
+    vm.ellipsis = Value::object(vm.alloc<Instance>(T.ellipsis));
     // Mutable containers are unhashable (their dicts are filled in by their owners later).
     for (Type* t : {T.list, T.dict, T.set, T.bytearray, T.dict_keys, T.dict_items})
         dict_set_str(vm, t->dict, vm.intern("__hash__"), Value::none());
