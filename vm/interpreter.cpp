@@ -365,7 +365,15 @@ Value run_frame(VM& vm, Frame* entry, bool throwing) {
 #define ASY_NEXT() ASY_DISPATCH()
 
     LOAD_STATE();
-    if (throwing) goto error;
+    if (throwing) {
+        // generator.throw(): like CPython, a thrown exception gets a traceback entry for the
+        // frame but no implicit __context__.
+        if (is_exception_value(vm.pending)) {
+            uint32_t lasti = ip > code_start ? static_cast<uint32_t>(ip - code_start - 1) : 0;
+            static_cast<Exception*>(vm.pending.o)->traceback.push_back(TracebackEntry{co, lasti});
+        }
+        goto exception_unwind;
+    }
 #if ASY_COMPUTED_GOTO
     ASY_DISPATCH();
 #else

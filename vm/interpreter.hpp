@@ -2,11 +2,12 @@
 // source texts for tracebacks). The dispatch loop itself is in interpreter.cpp.
 #pragma once
 
-#include <map>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
 #include "vm/frame.hpp"
+#include "vm/objects/generator.hpp"
 #include "vm/vm.hpp"
 
 namespace asy::vm {
@@ -16,7 +17,8 @@ struct InterpState {
     // Free frames by size class (number of Value slots rounded up to a multiple of 8).
     std::vector<std::vector<Frame*>> free_frames;
     // Coroutines created but never started, for "coroutine ... was never awaited" at teardown.
-    std::vector<struct Generator*> unstarted;
+    std::unordered_set<Generator*> unstarted;
+    GenTypes gen_types;
     ~InterpState();
 };
 

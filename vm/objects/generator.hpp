@@ -65,6 +65,9 @@ struct GenTypes {
     Type* coroutine_wrapper = nullptr;
 };
 GenTypes& gen_types(VM& vm);
+// Create the extra types and register generator/coroutine/async generator methods (called by
+// init_functions).
+void init_generator_types(VM& vm);
 
 // Make a generator/coroutine/async generator for a frame whose arguments are bound.
 Generator* new_generator(VM& vm, Function* fn, Frame* frame);
