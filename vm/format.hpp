@@ -25,7 +25,7 @@ struct FormatSpec {
     int64_t width = -1;
     char grouping = 0;           // ',' '_' or 0
     int64_t precision = -1;
-    char type = 0;               // presentation type or 0
+    uint32_t type = 0;           // presentation type (a code point) or 0
 };
 
 // Errors of the pure formatting functions: which exception and its message.
@@ -35,12 +35,19 @@ struct FormatError {
     std::string message;
 };
 
-// Parse a spec. `type_name` names the object's type for "Invalid format specifier" errors.
-bool parse_format_spec(std::string_view spec, const char* type_name, FormatSpec* out, FormatError* err);
+// Parse a spec as CPython does for a type whose default presentation type is `default_type`
+// ('d' int, 0 float, 's' str) and default alignment `default_align` ('>' numbers, '<' str).
+// `type_name` names the object's type in error messages.
+bool parse_format_spec(std::string_view spec, uint32_t default_type, char default_align, const char* type_name,
+                       FormatSpec* out, FormatError* err);
 // Pure formatting (no VM): double / int Value (small or BigInt) / UTF-8 text with a spec.
-bool format_double_spec(double d, std::string_view spec, std::string* out, FormatError* err);
-bool format_int_spec(Value v, std::string_view spec, std::string* out, FormatError* err);
-bool format_str_spec(std::string_view text, std::string_view spec, std::string* out, FormatError* err);
+// `type_name` is the Python type name for messages ("float", "int", "bool", "MyStr").
+bool format_double_spec(double d, std::string_view spec, std::string* out, FormatError* err,
+                        const char* type_name = "float");
+bool format_int_spec(Value v, std::string_view spec, std::string* out, FormatError* err,
+                     const char* type_name = "int");
+bool format_str_spec(std::string_view text, std::string_view spec, std::string* out, FormatError* err,
+                     const char* type_name = "str");
 
 // `__format__` of int (and bool), float, str: Empty + exception on error.
 Value format_int(VM& vm, Value v, std::string_view spec);

@@ -380,7 +380,8 @@ static void decimal_digits(double d, char mode, int ndigits, std::string* digits
     char buf[400];
     char* end;
     if (mode == 'r') {
-        end = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific).ptr;
+        end = std::to_chars(buf, buf + sizeof buf - 1, d, std::chars_format::scientific).ptr;
+        *end = '\0';
     } else {
         int n = std::snprintf(buf, sizeof buf, "%.*e", ndigits - 1, d);
         end = buf + n;
