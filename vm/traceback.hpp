@@ -1,0 +1,20 @@
+// Formatting exceptions as CPython 3.11 prints them: the traceback with source lines and
+// `^~~~` position markers, chained causes/contexts, and the final `Type: message` line.
+#pragma once
+
+#include <string>
+
+#include "vm/vm.hpp"
+
+namespace asy::vm {
+
+// The full text CPython prints for an uncaught `exc` (ends with "\n"). Source lines come from
+// VM::sources (filled by whoever runs code) or the file on disk; "<string>"-style names show
+// none. Leaves vm.pending as it found it.
+std::string format_exception(VM& vm, Value exc);
+// Only the last line(s): "TypeName: message" (+ __notes__), as traceback.format_exception_only.
+std::string format_exception_only(VM& vm, Value exc);
+// format_exception written to stderr through vm.write_out.
+void print_exception(VM& vm, Value exc);
+
+}  // namespace asy::vm
