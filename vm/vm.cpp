@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "vm/init.hpp"
+#include "vm/objects/generator.hpp"
 #include "vm/ops.hpp"
 
 namespace asy::vm {
@@ -37,6 +38,9 @@ VM::VM(VMOptions opts) : heap(*this), options(std::move(opts)) {
 VM::~VM() {
     // Objects are freed by ~Heap. Frames are owned by the interpreter's free list.
     heap.paused = true;
+    // Report never-awaited coroutines while output still works, and detach generators from
+    // the interpreter state (destroyed before the heap).
+    shutdown_generators(*this);
 }
 
 Str* VM::intern(std::string_view text) {
