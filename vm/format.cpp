@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "vm/objects/exception.hpp"
 #include "vm/objects/float.hpp"
 #include "vm/objects/int.hpp"
 #include "vm/ops.hpp"
@@ -467,5 +468,272 @@ Value format_str(VM& vm, Value v, std::string_view spec) {
 }
 
 Value format_str(VM& vm, Str* s, Str* spec) { return format_str(vm, Value::object(s), spec->s); }
+
+// ---- str.format / str.format_map ---------------------------------------------------------
+
+namespace {
+
+struct FormatArgs {
+    const Value* pos = nullptr;     // positional arguments (null for format_map)
+    uint32_t npos = 0;
+    bool has_pos = true;
+    const Args* kw = nullptr;       // keyword arguments of str.format
+    Value mapping;                  // format_map's mapping (Empty for str.format)
+    int auto_state = 0;             // 0 unknown, 1 automatic numbering, 2 manual
+    int64_t auto_next = 0;
+};
+
+// A decimal index, or -1 when `s` is not all digits (-2: too many digits).
+int64_t field_index(std::string_view s) {
+    if (s.empty()) return -1;
+    int64_t v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return -1;
+        if (v > (INT64_MAX - (c - '0')) / 10) return -2;
+        v = v * 10 + (c - '0');
+    }
+    return v;
+}
+
+Value raise_key_error(VM& vm, Value key) {
+    Value e = vm.new_exception(vm.exc.KeyError, "");
+    if (e.is_empty()) return e;
+    Tuple* args = new_tuple(vm, &key, 1);
+    static_cast<Exception*>(e.o)->args = args;
+    return vm.raise_value(e);
+}
+
+// The object named by the first part of a field name.
+Value field_first(VM& vm, FormatArgs& fa, std::string_view first) {
+    int64_t idx = field_index(first);
+    if (idx == -2) return vm.raise(vm.exc.ValueError, "Too many decimal digits in format string");
+    if (first.empty() || idx >= 0) {
+        if (first.empty()) {
+            if (fa.auto_state == 2) {
+                return vm.raise(vm.exc.ValueError,
+                                "cannot switch from manual field specification to automatic field numbering");
+            }
+            fa.auto_state = 1;
+            idx = fa.auto_next++;
+        } else {
+            if (fa.auto_state == 1) {
+                return vm.raise(vm.exc.ValueError,
+                                "cannot switch from automatic field numbering to manual field specification");
+            }
+            fa.auto_state = 2;
+        }
+        if (!fa.has_pos) return vm.raise(vm.exc.ValueError, "Format string contains positional fields");
+        if (idx >= static_cast<int64_t>(fa.npos)) {
+            return vm.raise_format(vm.exc.IndexError, "Replacement index %lld out of range for positional args tuple",
+                                   static_cast<long long>(idx));
+        }
+        return fa.pos[idx];
+    }
+    Value key = str_value(vm, first);
+    if (!fa.mapping.is_empty()) return get_item(vm, fa.mapping, key);
+    if (fa.kw && fa.kw->kwnames) {
+        uint32_t n = fa.kw->nkw();
+        for (uint32_t i = 0; i < n; ++i) {
+            Str* k = static_cast<Str*>(fa.kw->kwnames->items[i].o);
+            if (k->s == first) return fa.kw->kwvalues[i];
+        }
+    }
+    return raise_key_error(vm, key);
+}
+
+// Resolve a whole field name: first part, then `.attr` and `[key]` accessors.
+Value resolve_field(VM& vm, FormatArgs& fa, std::string_view name) {
+    size_t i = 0;
+    while (i < name.size() && name[i] != '.' && name[i] != '[') ++i;
+    Value obj = field_first(vm, fa, name.substr(0, i));
+    if (obj.is_empty()) return obj;
+    while (i < name.size()) {
+        if (name[i] == '.') {
+            size_t start = ++i;
+            while (i < name.size() && name[i] != '.' && name[i] != '[') ++i;
+            if (i == start) return vm.raise(vm.exc.ValueError, "Empty attribute in format string");
+            obj = get_attr(vm, obj, vm.intern(name.substr(start, i - start)));
+        } else {
+            size_t start = ++i;
+            while (i < name.size() && name[i] != ']') ++i;
+            if (i >= name.size()) return vm.raise(vm.exc.ValueError, "Missing ']' in format string");
+            if (i == start) return vm.raise(vm.exc.ValueError, "Empty attribute in format string");
+            std::string_view key = name.substr(start, i - start);
+            ++i;
+            if (i < name.size() && name[i] != '.' && name[i] != '[') {
+                return vm.raise(vm.exc.ValueError, "Only '.' or '[' may follow ']' in format field specifier");
+            }
+            int64_t idx = field_index(key);
+            obj = get_item(vm, obj, idx >= 0 ? Value::integer(idx) : str_value(vm, key));
+        }
+        if (obj.is_empty()) return obj;
+    }
+    return obj;
+}
+
+bool build_formatted(VM& vm, std::string_view fmt, FormatArgs& fa, int depth, std::string* out);
+
+// One replacement field (the text between the braces has been split already).
+bool render_field(VM& vm, FormatArgs& fa, std::string_view name, uint32_t conversion, std::string_view spec,
+                  bool expand, int depth, std::string* out) {
+    Value obj = resolve_field(vm, fa, name);
+    if (obj.is_empty()) return false;
+    if (conversion) {
+        Str* s = nullptr;
+        switch (conversion) {
+        case 'r': s = repr(vm, obj); break;
+        case 's': s = to_str(vm, obj); break;
+        case 'a': s = ascii_repr(vm, obj); break;
+        default:
+            if (conversion > 32 && conversion < 127) {
+                vm.raise_format(vm.exc.ValueError, "Unknown conversion specifier %c", static_cast<char>(conversion));
+            } else {
+                vm.raise_format(vm.exc.ValueError, "Unknown conversion specifier \\x%x", conversion);
+            }
+            return false;
+        }
+        if (!s) return false;
+        obj = Value::object(s);
+    }
+    std::string expanded;
+    if (expand) {
+        if (!build_formatted(vm, spec, fa, depth - 1, &expanded)) return false;
+        spec = expanded;
+    }
+    Value r = format(vm, obj, spec.empty() ? vm.intern("") : new_str(vm, spec));
+    if (r.is_empty()) return false;
+    *out += static_cast<Str*>(r.o)->s;
+    return true;
+}
+
+// CPython's MarkupIterator + parse_field over `fmt`, appending the result to `out`.
+bool build_formatted(VM& vm, std::string_view fmt, FormatArgs& fa, int depth, std::string* out) {
+    if (depth <= 0) {
+        vm.raise(vm.exc.ValueError, "Max string recursion exceeded");
+        return false;
+    }
+    size_t pos = 0, end = fmt.size();
+    while (pos < end) {
+        // Literal text up to the next brace.
+        size_t start = pos;
+        char c = 0;
+        bool markup = false;
+        while (pos < end) {
+            c = fmt[pos++];
+            if (c == '{' || c == '}') { markup = true; break; }
+        }
+        bool at_end = pos >= end;
+        size_t len = pos - start;
+        if (markup && c == '}' && (at_end || fmt[pos] != '}')) {
+            vm.raise(vm.exc.ValueError, "Single '}' encountered in format string");
+            return false;
+        }
+        if (markup && at_end && c == '{') {
+            vm.raise(vm.exc.ValueError, "Single '{' encountered in format string");
+            return false;
+        }
+        if (markup && !at_end) {
+            if (fmt[pos] == c) { ++pos; markup = false; }  // "{{" or "}}": the brace is literal
+            else len--;
+        }
+        out->append(fmt.substr(start, len));
+        if (!markup) continue;
+        // The field: name up to '}', ':' or '!' ('[' skips to ']').
+        size_t name_start = pos;
+        c = 0;
+        while (pos < end) {
+            c = fmt[pos++];
+            if (c == '{') {
+                vm.raise(vm.exc.ValueError, "unexpected '{' in field name");
+                return false;
+            }
+            if (c == '[') {
+                while (pos < end && fmt[pos] != ']') ++pos;
+                continue;
+            }
+            if (c == '}' || c == ':' || c == '!') break;
+        }
+        std::string_view name = fmt.substr(name_start, pos - 1 - name_start);
+        uint32_t conversion = 0;
+        std::string_view spec;
+        bool expand = false;
+        if (c == '!' || c == ':') {
+            if (c == '!') {
+                if (pos >= end) {
+                    vm.raise(vm.exc.ValueError, "end of string while looking for conversion specifier");
+                    return false;
+                }
+                size_t l;
+                conversion = cp_decode(fmt, pos, &l);
+                pos += l;
+                if (pos < end) {
+                    char d = fmt[pos++];
+                    if (d == '}') {
+                        if (!render_field(vm, fa, name, conversion, {}, false, depth, out)) return false;
+                        continue;
+                    }
+                    if (d != ':') {
+                        vm.raise(vm.exc.ValueError, "expected ':' after conversion specifier");
+                        return false;
+                    }
+                }
+            }
+            size_t spec_start = pos;
+            int count = 1;
+            bool closed = false;
+            while (pos < end) {
+                char d = fmt[pos++];
+                if (d == '{') { expand = true; count++; }
+                else if (d == '}' && --count == 0) { closed = true; break; }
+            }
+            if (!closed) {
+                vm.raise(vm.exc.ValueError, "unmatched '{' in format spec");
+                return false;
+            }
+            spec = fmt.substr(spec_start, pos - 1 - spec_start);
+        } else if (c != '}') {
+            vm.raise(vm.exc.ValueError, "expected '}' before end of string");
+            return false;
+        }
+        if (!render_field(vm, fa, name, conversion, spec, expand, depth, out)) return false;
+    }
+    return true;
+}
+
+Str* format_self(VM& vm, const Args& a, const char* method) {
+    if (a.npos >= 1 && a[0].is_obj() && a[0].o->type->layout == Layout::Str) return static_cast<Str*>(a[0].o);
+    vm.raise_format(vm.exc.TypeError, "descriptor '%s' for 'str' objects doesn't apply to a '%s' object", method,
+                    a.npos ? type_name(vm, a[0]).c_str() : "nothing");
+    return nullptr;
+}
+
+}  // namespace
+
+Value str_format_method(VM& vm, const Args& a) {
+    Str* self = format_self(vm, a, "format");
+    if (!self) return {};
+    FormatArgs fa;
+    fa.pos = a.pos + 1;
+    fa.npos = a.npos - 1;
+    fa.kw = &a;
+    std::string out;
+    if (!build_formatted(vm, self->s, fa, 2, &out)) return {};
+    return str_value(vm, out);
+}
+
+Value str_format_map_method(VM& vm, const Args& a) {
+    Str* self = format_self(vm, a, "format_map");
+    if (!self) return {};
+    if (a.kwnames && a.nkw() > 0) return vm.raise(vm.exc.TypeError, "str.format_map() takes no keyword arguments");
+    if (a.npos != 2) {
+        return vm.raise_format(vm.exc.TypeError, "str.format_map() takes exactly one argument (%u given)", a.npos - 1);
+    }
+    FormatArgs fa;
+    fa.has_pos = false;
+    fa.mapping = a[1];
+    std::string out;
+    if (!build_formatted(vm, self->s, fa, 2, &out)) return {};
+    return str_value(vm, out);
+}
 
 }  // namespace asy::vm
