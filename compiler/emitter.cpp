@@ -108,7 +108,6 @@ bool Emitter::assemble(vm::Code& out, std::string& err) const {
             d += eff;
             ++ip;
         }
-        if (ip >= n && depth.empty()) break;
     }
 
     // Keep reachable real instructions; map old indexes to new ones.
