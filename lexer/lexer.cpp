@@ -61,6 +61,7 @@ public:
         : src_(src), buf_(src.text().data()), pos_(begin), end_(end), line_(line), line_start_(line_start),
           fragment_(fragment) {
         if (fragment_) brackets_.push_back({'(', line, 0});  // behave as inside brackets
+        out_.tokens.reserve((end - begin) / 4 + 16);
     }
 
     LexOutput run();
