@@ -55,6 +55,10 @@ std::string hex_cp(uint32_t cp) {
     return buf;
 }
 
+// CPython's tokenizer limits (MAXLEVEL, MAXINDENT).
+constexpr size_t kMaxBrackets = 200;
+constexpr size_t kMaxIndent = 100;
+
 class Scanner {
 public:
     Scanner(const SourceFile& src, size_t begin, size_t end, int line, size_t line_start, bool fragment)
@@ -188,6 +192,8 @@ bool Scanner::at_line_begin() {
         } else if (col > indents_.back()) {
             if (alt <= alt_indents_.back())
                 return fail("inconsistent use of tabs and spaces in indentation", line_, -1, -1, DiagKind::TabError);
+            if (indents_.size() > kMaxIndent)
+                return fail("too many levels of indentation", line_, -1, -1, DiagKind::IndentationError);
             indents_.push_back(col);
             alt_indents_.push_back(alt);
             Token t;
@@ -562,6 +568,7 @@ bool Scanner::scan_operator() {
     int n = 1;
     switch (c) {
     case '(': case '[': case '{': {
+        if (brackets_.size() >= kMaxBrackets + (fragment_ ? 1 : 0)) return fail("too many nested parentheses", line_, scol);
         brackets_.push_back({static_cast<char>(c), line_, scol});
         k = c == '(' ? Tok::LPar : c == '[' ? Tok::LSqb : Tok::LBrace;
         break;

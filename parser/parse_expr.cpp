@@ -18,6 +18,22 @@ struct BracketScope {
     ~BracketScope() { depth--; }
 };
 
+// Bounds the recursion of the expression parser so no input can overflow the C++ stack
+// (and the compiler never sees an absurdly deep AST).
+constexpr int kMaxNesting = 1000;
+struct NestingScope {
+    Parser& p;
+    explicit NestingScope(Parser& parser) : p(parser) {
+        if (++p.nesting_ > kMaxNesting) {
+            p.nesting_ = 0;  // let the error path parse normally
+            p.error_at(p.cur(), "too many nested expressions (maximum depth exceeded)", false);
+        }
+    }
+    ~NestingScope() {
+        if (p.nesting_ > 0) p.nesting_--;
+    }
+};
+
 struct BinInfo {
     int8_t prec = 0;  // 0: not a binary operator
     OperatorKind op = OperatorKind::Add;
@@ -114,6 +130,7 @@ Expr* Parser::named_expression() {
 }
 
 Expr* Parser::expression() {
+    NestingScope guard(*this);
     if (at(Tok::Lambda)) return lambdef();
     const Token& s = cur();
     Expr* d = disjunction();
@@ -151,6 +168,7 @@ Expr* Parser::conjunction() {
 }
 
 Expr* Parser::inversion() {
+    NestingScope guard(*this);
     if (at(Tok::Not)) {
         const Token& s = advance();
         auto* u = make<UnaryOp>();
@@ -214,6 +232,7 @@ Expr* Parser::binary(int min_prec) {
 }
 
 Expr* Parser::factor() {
+    NestingScope guard(*this);
     UnaryOpKind op;
     switch (cur().kind) {
     case Tok::Minus: op = UnaryOpKind::USub; break;

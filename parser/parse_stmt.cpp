@@ -207,6 +207,7 @@ void Parser::statements(Body& out, bool until_dedent) {
         try {
             statement(out);
         } catch (ParseAbort&) {
+            nesting_ = 0;
             if (hit_lex_error_ || errors_.size() >= kMaxErrors) throw ParseStop{};
             recover();
             if (pos_ == before && !at(Tok::EndMarker) && !at(Tok::Error) && !(until_dedent && at(Tok::Dedent)))

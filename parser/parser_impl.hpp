@@ -173,6 +173,7 @@ public:
     bool hit_lex_error_ = false;
     int fstring_depth_ = 0;      // > 0 while parsing an f-string replacement field
     int bracket_depth_ = 0;      // brackets open around the current expression
+    int nesting_ = 0;            // recursion depth of expression parsing (bounded: no stack overflow)
 };
 
 }  // namespace asy::parse

@@ -207,3 +207,14 @@ TEST_CASE("parser: a large input parses quickly", "[parser]") {
     CHECK(r.ok());
     CHECK(r.module.body.size() > 5000);
 }
+
+TEST_CASE("parser: deep nesting is an error, not a crash", "[parser]") {
+    CHECK(first_error("x = " + std::string(5000, '-') + "1\n").find("too many nested expressions") !=
+          std::string::npos);
+    CHECK(first_error("x = " + std::string(300, '(') + "1" + std::string(300, ')') + "\n")
+              .find("too many nested parentheses") != std::string::npos);
+    CHECK(first_error("x = " + std::string(150, '[') + "1" + std::string(150, ']') + "\n") == "OK");
+    std::string deep;
+    for (int i = 0; i < 120; ++i) deep += std::string(static_cast<size_t>(i), ' ') + "if x:\n";
+    CHECK(first_error(deep).find("too many levels of indentation") != std::string::npos);
+}
