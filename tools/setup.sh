@@ -59,6 +59,9 @@ cmake_args=(-S "$root" -B "$build_dir" -G Ninja
             -DCMAKE_BUILD_TYPE="${ASY_BUILD_TYPE:-RelWithDebInfo}")
 if command -v ccache >/dev/null 2>&1; then
     cmake_args+=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    # Paths relative to the checkout, so a fresh clone elsewhere (as CI makes) still hits.
+    export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$root}
+    export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 fi
 if [ $sanitize -eq 1 ]; then
     cmake_args+=(-DASY_SANITIZE=ON -DASY_GC_STRESS=ON)
