@@ -196,6 +196,7 @@ public:
     // Iterator types of str, bytes and bytearray (not in BuiltinTypes); kept alive by a root
     // tracer init_str_bytes adds.
     Type* str_iterator_type = nullptr;
+    Type* str_ascii_iterator_type = nullptr;   // CPython 3.11 names ASCII ones separately
     Type* bytes_iterator_type = nullptr;
     Type* bytearray_iterator_type = nullptr;
 

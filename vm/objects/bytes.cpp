@@ -43,7 +43,7 @@ uint64_t bytes_hash(Bytes* b) {
     return b->hash;
 }
 
-std::string bytes_repr_text(std::string_view data) {
+std::string bytes_repr_text(std::string_view data, bool bytearray) {
     bool has_sq = data.find('\'') != std::string_view::npos;
     bool has_dq = data.find('"') != std::string_view::npos;
     char q = (has_sq && !has_dq) ? '"' : '\'';
@@ -51,7 +51,11 @@ std::string bytes_repr_text(std::string_view data) {
     out.push_back(q);
     static const char kHex[] = "0123456789abcdef";
     for (unsigned char c : data) {
-        if (c == static_cast<unsigned char>(q) || c == '\\') { out.push_back('\\'); out.push_back(static_cast<char>(c)); }
+        // CPython's bytearray repr escapes ' even inside "..." quotes.
+        if (c == static_cast<unsigned char>(q) || c == '\\' || (bytearray && c == '\'')) {
+            out.push_back('\\');
+            out.push_back(static_cast<char>(c));
+        }
         else if (c == '\t') out.append("\\t");
         else if (c == '\n') out.append("\\n");
         else if (c == '\r') out.append("\\r");
@@ -68,8 +72,9 @@ std::string bytes_repr_text(std::string_view data) {
 }
 
 Str* bytes_repr(VM& vm, Value b) {
-    std::string r = bytes_repr_text(as_bytes(b)->view());
-    if (is_bytearray(vm, b)) {
+    bool ba = is_bytearray(vm, b);
+    std::string r = bytes_repr_text(as_bytes(b)->view(), ba);
+    if (ba) {
         std::string name(b.o->type->name->view());
         r = name + "(" + r + ")";
     }

@@ -30,7 +30,8 @@ inline Bytes* as_bytes(const Value& v) { return static_cast<Bytes*>(v.o); }
 // ---- operations for the interpreter's fast paths and other layers (bytes.cpp) ---------------
 // Value-returning functions return Empty with an exception pending on error.
 uint64_t bytes_hash(Bytes* b);                      // the caller refuses bytearray (unhashable)
-std::string bytes_repr_text(std::string_view data); // b'...' with CPython's escapes and quotes
+// b'...' with CPython's escapes and quote choice (bytearray's repr also always escapes ').
+std::string bytes_repr_text(std::string_view data, bool bytearray = false);
 Str* bytes_repr(VM& vm, Value b);                   // b'..' or bytearray(b'..')
 Value bytes_getitem(VM& vm, Value b, Value key);    // int -> int, slice -> same kind
 Value bytes_concat(VM& vm, Value a, Value b);       // a is bytes-like; b any (TypeError if not bytes-like)

@@ -426,7 +426,7 @@ std::string str_repr_text(std::string_view text, bool ascii_only) {
 
 Str* str_repr(VM& vm, Str* s) {
     std::string r = str_repr_text(s->view(), false);
-    return new_str_owned(vm, std::move(r), s->ascii ? -1 : -1);
+    return new_str_owned(vm, std::move(r));
 }
 
 Str* str_ascii(VM& vm, Str* s) {
@@ -726,7 +726,7 @@ struct StrIterator : Obj {
 };
 
 Value str_iter(VM& vm, Str* s) {
-    StrIterator* it = vm.alloc<StrIterator>(vm.str_iterator_type);
+    StrIterator* it = vm.alloc<StrIterator>(s->ascii ? vm.str_ascii_iterator_type : vm.str_iterator_type);
     it->str = s;
     return Value::object(it);
 }
@@ -750,8 +750,11 @@ Value str_iter_next(VM& vm, Value iterator) {
 }
 
 static Value str_iterator_next_native(VM& vm, const Args& a) {
-    if (!text_args(vm, a, vm.str_iterator_type, ArgStyle::Wrapper, "str_iterator", "__next__", 0, 0)) {
-        return Value::empty();
+    if (!text_args(vm, a, nullptr, ArgStyle::Wrapper, "str_iterator", "__next__", 0, 0)) return Value::empty();
+    if (!a[0].is_obj() || (a[0].o->type != vm.str_iterator_type && a[0].o->type != vm.str_ascii_iterator_type)) {
+        return vm.raise_format(vm.exc.TypeError,
+                               "descriptor '__next__' requires a 'str_iterator' object but received a '%s'",
+                               type_name(vm, a[0]).c_str());
     }
     Value v = str_iter_next(vm, a[0]);
     if (v.is_empty()) return vm.raise_value(Value::object(vm.exc.StopIteration));
@@ -1176,16 +1179,20 @@ void init_str_bytes(VM& vm) {
     // __new__ is a static method: called as str.__new__(cls, ...), never bound.
     def_method(vm, t, "__new__", str_new)->is_method = false;
 
-    // The str iterator type (CPython: str_ascii_iterator / str_iterator; one type here).
-    Type* it = new_builtin_type(vm, "str_iterator", vm.types.object, Layout::Iterator, nullptr, 0);
-    vm.str_iterator_type = it;
+    // The str iterator types (CPython 3.11 names the iterator of an ASCII str separately).
+    vm.str_iterator_type = new_builtin_type(vm, "str_iterator", vm.types.object, Layout::Iterator, nullptr, 0);
+    vm.str_ascii_iterator_type =
+        new_builtin_type(vm, "str_ascii_iterator", vm.types.object, Layout::Iterator, nullptr, 0);
     vm.root_tracers.push_back([&vm](Tracer& tr) {
         tr.mark(vm.str_iterator_type);
+        tr.mark(vm.str_ascii_iterator_type);
         tr.mark(vm.bytes_iterator_type);
         tr.mark(vm.bytearray_iterator_type);
     });
-    def_method(vm, it, "__iter__", iterator_self_native);
-    def_method(vm, it, "__next__", str_iterator_next_native);
+    for (Type* it : {vm.str_iterator_type, vm.str_ascii_iterator_type}) {
+        def_method(vm, it, "__iter__", iterator_self_native);
+        def_method(vm, it, "__next__", str_iterator_next_native);
+    }
 
     init_str_methods(vm);
     init_bytes(vm);
