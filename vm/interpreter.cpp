@@ -331,7 +331,7 @@ Value run_frame(VM& vm, Frame* entry, bool throwing) {
     } while (0)
 #define SAVE_STATE() (f->ip = static_cast<uint32_t>(ip - code_start), f->sp = sp)
 #define TOP() (sp[-1])
-#define PEEK(n) (sp[-(n)])
+#define PEEK(n) (sp[-static_cast<std::ptrdiff_t>(n)])
 #define PUSH(v) (*sp++ = (v))
 #define POP() (*--sp)
 #define SAFE_POINT()                                               \
@@ -856,7 +856,7 @@ dispatch:
         // Results are written above the sequence, then moved down over it.
         if (!interp::unpack(vm, seq, arg, -1, sp)) goto error;
         for (uint32_t i = 0; i < arg; ++i) sp[-1 + static_cast<int>(i)] = sp[i];
-        sp += arg - 1;
+        sp += static_cast<std::ptrdiff_t>(arg) - 1;
         ASY_NEXT();
     }
     ASY_CASE(UNPACK_EX) {
