@@ -1,0 +1,1 @@
+mod_circ_a.asy

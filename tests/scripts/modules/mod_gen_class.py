@@ -1,0 +1,1 @@
+mod_gen_class.asy

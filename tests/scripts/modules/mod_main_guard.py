@@ -1,0 +1,1 @@
+mod_main_guard.asy

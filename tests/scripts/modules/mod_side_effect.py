@@ -1,0 +1,1 @@
+mod_side_effect.asy

@@ -1,0 +1,1 @@
+mod_syntax_error.asy

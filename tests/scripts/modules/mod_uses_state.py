@@ -1,0 +1,1 @@
+mod_uses_state.asy
