@@ -147,6 +147,13 @@ inline bool is_exception_value(const Value& v) {
     return v.is_obj() && v.o->type->layout == Layout::Exception;
 }
 
+// The traceback is printed outermost first and grows as the exception leaves each frame, so
+// entries go in at the front (CPython's PyTraceBack_Here prepends too).
+void add_traceback(Value exc, CodeObj* co, uint32_t lasti) {
+    auto& tb = static_cast<Exception*>(exc.o)->traceback;
+    tb.insert(tb.begin(), TracebackEntry{co, lasti});
+}
+
 // CPython's _PyErr_SetObject context chaining: a new exception raised while another is being
 // handled gets it as __context__ (cutting any cycle through the new exception).
 void set_context(VM& vm, Value exc) {
@@ -370,7 +377,7 @@ Value run_frame(VM& vm, Frame* entry, bool throwing) {
         // frame but no implicit __context__.
         if (is_exception_value(vm.pending)) {
             uint32_t lasti = ip > code_start ? static_cast<uint32_t>(ip - code_start - 1) : 0;
-            static_cast<Exception*>(vm.pending.o)->traceback.push_back(TracebackEntry{co, lasti});
+            add_traceback(vm.pending, co, lasti);
         }
         goto exception_unwind;
     }
@@ -1426,7 +1433,7 @@ error: {
     if (is_exception_value(exc)) {
         uint32_t lasti = ip > code_start ? static_cast<uint32_t>(ip - code_start - 1) : 0;
         set_context(vm, exc);
-        static_cast<Exception*>(exc.o)->traceback.push_back(TracebackEntry{co, lasti});
+        add_traceback(exc, co, lasti);
     }
 }
 exception_unwind: {
