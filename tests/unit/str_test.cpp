@@ -27,7 +27,7 @@ std::string upper(std::string_view text) {
     return out;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("utf8 encode/decode round-trips every kind of code point", "[str]") {
     for (uint32_t cp : {0x0u, 0x41u, 0x7Fu, 0x80u, 0xE9u, 0x7FFu, 0x800u, 0x20ACu, 0xD800u, 0xDFFFu, 0xFFFFu,
@@ -39,16 +39,18 @@ TEST_CASE("utf8 encode/decode round-trips every kind of code point", "[str]") {
         REQUIRE(utf8_seq_len(static_cast<unsigned char>(s[0])) == len);
     }
     REQUIRE(enc(0x20AC) == "\xE2\x82\xAC");
-    REQUIRE(enc(0xD800) == "\xED\xA0\x80");   // surrogates: 3-byte generalised UTF-8
+    REQUIRE(enc(0xD800) == "\xED\xA0\x80"); // surrogates: 3-byte generalised UTF-8
 }
 
 TEST_CASE("utf8_length counts code points", "[str]") {
     REQUIRE(utf8_length("") == 0);
     REQUIRE(utf8_length("hello") == 5);
-    REQUIRE(utf8_length("h\xC3\xA9llo w\xC3\xB6rld \xE2\x82\xAC" "uro \xF0\x9F\x98\x80!") == 19);
+    REQUIRE(utf8_length("h\xC3\xA9llo w\xC3\xB6rld \xE2\x82\xAC"
+                        "uro \xF0\x9F\x98\x80!") == 19);
     REQUIRE(utf8_length("\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E") == 3);
     std::string long_text;
-    for (int i = 0; i < 100; ++i) long_text += "a\xC3\xA9";
+    for (int i = 0; i < 100; ++i)
+        long_text += "a\xC3\xA9";
     REQUIRE(utf8_length(long_text) == 200);
 }
 
@@ -80,11 +82,12 @@ TEST_CASE("str repr chooses quotes and escapes like CPython", "[str]") {
     REQUIRE(str_repr_text("both ' and \"") == "'both \\' and \"'");
     REQUIRE(str_repr_text("tab\t nl\n cr\r bs\\") == "'tab\\t nl\\n cr\\r bs\\\\'");
     REQUIRE(str_repr_text(std::string("\x00\x01\x1f\x7f", 4)) == "'\\x00\\x01\\x1f\\x7f'");
-    REQUIRE(str_repr_text("\xC2\x80\xC3\xBF") == "'\\x80\xC3\xBF'");             // U+0080 not printable, ÿ is
-    REQUIRE(str_repr_text("\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80") == "'\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80'");
-    REQUIRE(str_repr_text("\xE2\x80\x8B") == "'\\u200b'");                       // zero width space (Cf)
-    REQUIRE(str_repr_text("\xED\xA0\x80") == "'\\ud800'");                       // surrogate
-    REQUIRE(str_repr_text("\xC2\xA0") == "'\\xa0'");                             // NBSP (Zs)
+    REQUIRE(str_repr_text("\xC2\x80\xC3\xBF") == "'\\x80\xC3\xBF'"); // U+0080 not printable, ÿ is
+    REQUIRE(str_repr_text("\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80") ==
+            "'\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80'");
+    REQUIRE(str_repr_text("\xE2\x80\x8B") == "'\\u200b'"); // zero width space (Cf)
+    REQUIRE(str_repr_text("\xED\xA0\x80") == "'\\ud800'"); // surrogate
+    REQUIRE(str_repr_text("\xC2\xA0") == "'\\xa0'");       // NBSP (Zs)
     REQUIRE(str_repr_text("") == "''");
     REQUIRE(str_repr_text("\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80", true) == "'\\xe9\\u20ac\\U0001f600'");
 }
@@ -93,7 +96,8 @@ TEST_CASE("bytes repr escapes like CPython", "[str]") {
     REQUIRE(bytes_repr_text("abc") == "b'abc'");
     REQUIRE(bytes_repr_text("it's") == "b\"it's\"");
     REQUIRE(bytes_repr_text("say \"hi\" it's") == "b'say \"hi\" it\\'s'");
-    REQUIRE(bytes_repr_text(std::string("\x00\x7f\x80\xff\t\n\r\\", 8)) == "b'\\x00\\x7f\\x80\\xff\\t\\n\\r\\\\'");
+    REQUIRE(bytes_repr_text(std::string("\x00\x7f\x80\xff\t\n\r\\", 8)) ==
+            "b'\\x00\\x7f\\x80\\xff\\t\\n\\r\\\\'");
 }
 
 TEST_CASE("Unicode predicates follow Python's str.isX", "[str]") {
@@ -101,14 +105,14 @@ TEST_CASE("Unicode predicates follow Python's str.isX", "[str]") {
     REQUIRE(unicode_isspace(0x1C));
     REQUIRE(unicode_isspace(0x3000));
     REQUIRE_FALSE(unicode_isspace(0x200B));
-    REQUIRE(unicode_isdecimal(0xFF11));          // FULLWIDTH DIGIT ONE
-    REQUIRE(unicode_isdigit(0xB2));              // SUPERSCRIPT TWO
+    REQUIRE(unicode_isdecimal(0xFF11)); // FULLWIDTH DIGIT ONE
+    REQUIRE(unicode_isdigit(0xB2));     // SUPERSCRIPT TWO
     REQUIRE_FALSE(unicode_isdecimal(0xB2));
-    REQUIRE(unicode_isnumeric(0xBD));            // VULGAR FRACTION ONE HALF
-    REQUIRE(unicode_isnumeric(0x4E00));          // CJK "one"
+    REQUIRE(unicode_isnumeric(0xBD));   // VULGAR FRACTION ONE HALF
+    REQUIRE(unicode_isnumeric(0x4E00)); // CJK "one"
     REQUIRE_FALSE(unicode_isdigit(0xBD));
-    REQUIRE(unicode_islower(0xAA));              // FEMININE ORDINAL (Other_Lowercase)
-    REQUIRE(unicode_isupper(0x2160));            // ROMAN NUMERAL ONE (Other_Uppercase)
+    REQUIRE(unicode_islower(0xAA));   // FEMININE ORDINAL (Other_Lowercase)
+    REQUIRE(unicode_isupper(0x2160)); // ROMAN NUMERAL ONE (Other_Uppercase)
     REQUIRE(unicode_istitle(0x1C5));
     REQUIRE(unicode_isalpha(0xE9));
     REQUIRE_FALSE(unicode_isalpha('1'));
@@ -118,14 +122,15 @@ TEST_CASE("Unicode predicates follow Python's str.isX", "[str]") {
     REQUIRE_FALSE(unicode_isxid_start('1'));
     REQUIRE(unicode_isxid_continue('1'));
     REQUIRE(unicode_decimal_value(0xFF17) == 7);
-    REQUIRE(unicode_decimal_value(0x0669) == 9);  // ARABIC-INDIC NINE
+    REQUIRE(unicode_decimal_value(0x0669) == 9); // ARABIC-INDIC NINE
     REQUIRE(unicode_decimal_value('x') == -1);
 }
 
 TEST_CASE("case mappings include the one-to-many special cases", "[str]") {
-    REQUIRE(upper("stra\xC3\x9F" "e") == "STRASSE");
-    REQUIRE(upper("\xEF\xAC\x80") == "FF");                    // ﬀ ligature
-    REQUIRE(upper("\xC3\xA9\xCE\xB1") == "\xC3\x89\xCE\x91");  // éα -> ÉΑ
+    REQUIRE(upper("stra\xC3\x9F"
+                  "e") == "STRASSE");
+    REQUIRE(upper("\xEF\xAC\x80") == "FF");                   // ﬀ ligature
+    REQUIRE(upper("\xC3\xA9\xCE\xB1") == "\xC3\x89\xCE\x91"); // éα -> ÉΑ
     std::string t;
     unicode_append_title(t, 0xDF);
     REQUIRE(t == "Ss");
@@ -134,7 +139,7 @@ TEST_CASE("case mappings include the one-to-many special cases", "[str]") {
     REQUIRE(l == "i\xCC\x87");
     l.clear();
     unicode_append_lower(l, 0x3A3, true);
-    REQUIRE(l == "\xCF\x82");                                   // final sigma
+    REQUIRE(l == "\xCF\x82"); // final sigma
     std::string f;
     unicode_append_casefold(f, 0xDF);
     REQUIRE(f == "ss");

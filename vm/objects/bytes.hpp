@@ -12,7 +12,7 @@ namespace asy::vm {
 
 struct Bytes : Obj {
     std::string data;
-    uint64_t hash = 0;        // valid when `hashed` (bytes only)
+    uint64_t hash = 0; // valid when `hashed` (bytes only)
     bool hashed = false;
 
     std::string_view view() const { return data; }
@@ -24,21 +24,25 @@ Value new_bytes(VM& vm, std::string_view data);
 Value new_bytearray(VM& vm, std::string_view data);
 
 // bytes, bytearray and their subclasses.
-inline bool is_bytes_like(const Value& v) { return v.tag == Tag::Obj && v.o->type->layout == Layout::Bytes; }
-inline Bytes* as_bytes(const Value& v) { return static_cast<Bytes*>(v.o); }
+inline bool is_bytes_like(const Value& v) {
+    return v.tag == Tag::Obj && v.o->type->layout == Layout::Bytes;
+}
+inline Bytes* as_bytes(const Value& v) {
+    return static_cast<Bytes*>(v.o);
+}
 
 // ---- operations for the interpreter's fast paths and other layers (bytes.cpp) ---------------
 // Value-returning functions return Empty with an exception pending on error.
-uint64_t bytes_hash(Bytes* b);                      // the caller refuses bytearray (unhashable)
+uint64_t bytes_hash(Bytes* b); // the caller refuses bytearray (unhashable)
 // b'...' with CPython's escapes and quote choice (bytearray's repr also always escapes ').
 std::string bytes_repr_text(std::string_view data, bool bytearray = false);
-Str* bytes_repr(VM& vm, Value b);                   // b'..' or bytearray(b'..')
-Value bytes_getitem(VM& vm, Value b, Value key);    // int -> int, slice -> same kind
-Value bytes_concat(VM& vm, Value a, Value b);       // a is bytes-like; b any (TypeError if not bytes-like)
+Str* bytes_repr(VM& vm, Value b);                // b'..' or bytearray(b'..')
+Value bytes_getitem(VM& vm, Value b, Value key); // int -> int, slice -> same kind
+Value bytes_concat(VM& vm, Value a, Value b);    // a is bytes-like; b any (TypeError if not bytes-like)
 Value bytes_repeat(VM& vm, Value b, int64_t n);
-int bytes_cmp(const Bytes* a, const Bytes* b);      // memcmp order
-int bytes_contains(VM& vm, Value b, Value item);    // int or bytes-like item: 1, 0, -1 error
+int bytes_cmp(const Bytes* a, const Bytes* b);   // memcmp order
+int bytes_contains(VM& vm, Value b, Value item); // int or bytes-like item: 1, 0, -1 error
 Value bytes_iter(VM& vm, Value b);
-Value bytes_iter_next(VM& vm, Value iterator);      // Empty, no exception, when exhausted
+Value bytes_iter_next(VM& vm, Value iterator); // Empty, no exception, when exhausted
 
-}  // namespace asy::vm
+} // namespace asy::vm

@@ -12,8 +12,8 @@
 #include "vm/format.hpp"
 #include "vm/init.hpp"
 #include "vm/objects/bytes.hpp"
-#include "vm/objects/int.hpp"
 #include "vm/objects/containers.hpp"
+#include "vm/objects/int.hpp"
 #include "vm/ops.hpp"
 
 namespace asy::vm {
@@ -40,8 +40,14 @@ void utf8_append(std::string& out, uint32_t cp) {
 
 uint32_t utf8_decode(const char* p, int* len) {
     auto b = reinterpret_cast<const unsigned char*>(p);
-    if (b[0] < 0x80) { *len = 1; return b[0]; }
-    if (b[0] < 0xE0) { *len = 2; return ((b[0] & 0x1Fu) << 6) | (b[1] & 0x3Fu); }
+    if (b[0] < 0x80) {
+        *len = 1;
+        return b[0];
+    }
+    if (b[0] < 0xE0) {
+        *len = 2;
+        return ((b[0] & 0x1Fu) << 6) | (b[1] & 0x3Fu);
+    }
     if (b[0] < 0xF0) {
         *len = 3;
         return ((b[0] & 0x0Fu) << 12) | ((b[1] & 0x3Fu) << 6) | (b[2] & 0x3Fu);
@@ -61,28 +67,48 @@ int64_t utf8_length(std::string_view text) {
         uint64_t cont = (w & 0x8080808080808080ull) & ((~w << 1) & 0x8080808080808080ull);
         n += 8 - __builtin_popcountll(cont);
     }
-    for (; i < len; ++i) n += (p[i] & 0xC0) != 0x80;
+    for (; i < len; ++i)
+        n += (p[i] & 0xC0) != 0x80;
     return n;
 }
 
 // Validates one sequence at p (avail bytes). Returns its length, or 0 with *errlen set to the
 // number of bytes CPython's decoder reports as undecodable and *reason its wording.
-static int utf8_check(const unsigned char* p, size_t avail, bool allow_surrogates, uint32_t* cp,
-                      int* errlen, const char** reason) {
+static int utf8_check(const unsigned char* p, size_t avail, bool allow_surrogates, uint32_t* cp, int* errlen,
+                      const char** reason) {
     unsigned char b = p[0];
     auto cont = [](unsigned char c) { return (c & 0xC0) == 0x80; };
-    if (b < 0x80) { *cp = b; return 1; }
-    if (b < 0xC2 || b > 0xF4) { *errlen = 1; *reason = "invalid start byte"; return 0; }
+    if (b < 0x80) {
+        *cp = b;
+        return 1;
+    }
+    if (b < 0xC2 || b > 0xF4) {
+        *errlen = 1;
+        *reason = "invalid start byte";
+        return 0;
+    }
     int need = b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
     unsigned char lo = 0x80, hi = 0xBF;
-    if (b == 0xE0) lo = 0xA0;
-    else if (b == 0xED && !allow_surrogates) hi = 0x9F;
-    else if (b == 0xF0) lo = 0x90;
-    else if (b == 0xF4) hi = 0x8F;
+    if (b == 0xE0)
+        lo = 0xA0;
+    else if (b == 0xED && !allow_surrogates)
+        hi = 0x9F;
+    else if (b == 0xF0)
+        lo = 0x90;
+    else if (b == 0xF4)
+        hi = 0x8F;
     for (int k = 1; k < need; ++k) {
-        if (static_cast<size_t>(k) >= avail) { *errlen = k; *reason = "unexpected end of data"; return 0; }
+        if (static_cast<size_t>(k) >= avail) {
+            *errlen = k;
+            *reason = "unexpected end of data";
+            return 0;
+        }
         bool ok = k == 1 ? (p[1] >= lo && p[1] <= hi) : cont(p[k]);
-        if (!ok) { *errlen = k; *reason = "invalid continuation byte"; return 0; }
+        if (!ok) {
+            *errlen = k;
+            *reason = "invalid continuation byte";
+            return 0;
+        }
     }
     int len;
     *cp = utf8_decode(reinterpret_cast<const char*>(p), &len);
@@ -97,16 +123,22 @@ bool utf8_valid(std::string_view text, bool allow_surrogates) {
         while (i + 8 <= n) {
             uint64_t w;
             std::memcpy(&w, p + i, 8);
-            if (w & 0x8080808080808080ull) break;
+            if (w & 0x8080808080808080ull)
+                break;
             i += 8;
         }
-        if (i >= n) break;
-        if (p[i] < 0x80) { ++i; continue; }
+        if (i >= n)
+            break;
+        if (p[i] < 0x80) {
+            ++i;
+            continue;
+        }
         uint32_t cp;
         int errlen;
         const char* reason;
         int len = utf8_check(p + i, n - i, allow_surrogates, &cp, &errlen, &reason);
-        if (len == 0) return false;
+        if (len == 0)
+            return false;
         i += len;
     }
     return true;
@@ -119,8 +151,16 @@ static inline uint64_t hmix(uint64_t a, uint64_t b) {
     __uint128_t r = static_cast<__uint128_t>(a) * b;
     return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
 }
-static inline uint64_t rd64(const uint8_t* p) { uint64_t v; std::memcpy(&v, p, 8); return v; }
-static inline uint64_t rd32(const uint8_t* p) { uint32_t v; std::memcpy(&v, p, 4); return v; }
+static inline uint64_t rd64(const uint8_t* p) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+}
+static inline uint64_t rd32(const uint8_t* p) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+}
 
 uint64_t hash_bytes(const void* data, size_t n) {
     constexpr uint64_t k0 = 0xa0761d6478bd642full, k1 = 0xe7037ed1a0b428dbull;
@@ -160,7 +200,8 @@ uint64_t hash_bytes(const void* data, size_t n) {
         b = rd64(p + i - 8);
     }
     uint64_t h = hmix(k1 ^ n, hmix(a ^ k1, b ^ seed));
-    if (h == ~0ull) h = ~1ull;  // CPython reserves -1
+    if (h == ~0ull)
+        h = ~1ull; // CPython reserves -1
     return h;
 }
 
@@ -180,9 +221,12 @@ static bool all_ascii(std::string_view t) {
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         std::memcpy(&w, p + i, 8);
-        if (w & 0x8080808080808080ull) return false;
+        if (w & 0x8080808080808080ull)
+            return false;
     }
-    for (; i < n; ++i) if (p[i] & 0x80) return false;
+    for (; i < n; ++i)
+        if (p[i] & 0x80)
+            return false;
     return true;
 }
 
@@ -199,9 +243,13 @@ Str* new_str_owned(VM& vm, std::string&& text, int64_t length) {
     return s;
 }
 
-Str* new_str(VM& vm, std::string_view text) { return new_str_owned(vm, std::string(text)); }
+Str* new_str(VM& vm, std::string_view text) {
+    return new_str_owned(vm, std::string(text));
+}
 
-Value str_value(VM& vm, std::string_view text) { return Value::object(new_str(vm, text)); }
+Value str_value(VM& vm, std::string_view text) {
+    return Value::object(new_str(vm, text));
+}
 
 Str* str_from_codepoint(VM& vm, uint32_t cp) {
     if (cp < 0x80) {
@@ -216,13 +264,16 @@ Str* str_from_codepoint(VM& vm, uint32_t cp) {
 // ---- indexing ----------------------------------------------------------------------------------
 
 static const char* skip_cps(const char* p, int64_t n) {
-    for (int64_t k = 0; k < n; ++k) p += utf8_seq_len(static_cast<unsigned char>(*p));
+    for (int64_t k = 0; k < n; ++k)
+        p += utf8_seq_len(static_cast<unsigned char>(*p));
     return p;
 }
 
 size_t str_offset(Str* s, int64_t i) {
-    if (s->ascii) return static_cast<size_t>(i);
-    if (i >= s->length) return s->s.size();
+    if (s->ascii)
+        return static_cast<size_t>(i);
+    if (i >= s->length)
+        return s->s.size();
     const char* base = s->s.data();
     if (s->length <= 2 * kStrIndexStride || s->s.size() > UINT32_MAX) {
         return static_cast<size_t>(skip_cps(base, i) - base);
@@ -233,7 +284,8 @@ size_t str_offset(Str* s, int64_t i) {
         const char* p = base;
         for (int64_t k = 0; k < count; ++k) {
             s->offsets[k] = static_cast<uint32_t>(p - base);
-            if (k + 1 < count) p = skip_cps(p, kStrIndexStride);
+            if (k + 1 < count)
+                p = skip_cps(p, kStrIndexStride);
         }
     }
     const char* p = base + s->offsets[i / kStrIndexStride];
@@ -243,25 +295,38 @@ size_t str_offset(Str* s, int64_t i) {
 Str* str_char_at(VM& vm, Str* s, int64_t i) {
     size_t off = str_offset(s, i);
     unsigned char b = static_cast<unsigned char>(s->s[off]);
-    if (b < 0x80) return vm.intern(std::string_view(s->s.data() + off, 1));
+    if (b < 0x80)
+        return vm.intern(std::string_view(s->s.data() + off, 1));
     return new_str_owned(vm, std::string(s->s.data() + off, utf8_seq_len(b)), 1);
 }
 
 Str* str_substr(VM& vm, Str* s, int64_t start, int64_t stop) {
-    if (start < 0) start = 0;
-    if (stop > s->length) stop = s->length;
-    if (start >= stop) return vm.intern("");
-    if (start == 0 && stop == s->length && s->type == vm.types.str) return s;
-    if (stop - start == 1) return str_char_at(vm, s, start);
+    if (start < 0)
+        start = 0;
+    if (stop > s->length)
+        stop = s->length;
+    if (start >= stop)
+        return vm.intern("");
+    if (start == 0 && stop == s->length && s->type == vm.types.str)
+        return s;
+    if (stop - start == 1)
+        return str_char_at(vm, s, start);
     size_t b0 = str_offset(s, start);
-    size_t b1 = s->ascii ? static_cast<size_t>(stop) : b0 + (skip_cps(s->s.data() + b0, stop - start) - (s->s.data() + b0));
+    size_t b1 = s->ascii ? static_cast<size_t>(stop)
+                         : b0 + (skip_cps(s->s.data() + b0, stop - start) - (s->s.data() + b0));
     return new_str_owned(vm, s->s.substr(b0, b1 - b0), stop - start);
 }
 
 bool str_index_arg(VM& vm, Value v, int64_t* out, bool* is_index) {
     *is_index = true;
-    if (v.is_int()) { *out = v.as_int(); return true; }
-    if (v.is_bool()) { *out = v.as_bool() ? 1 : 0; return true; }
+    if (v.is_int()) {
+        *out = v.as_int();
+        return true;
+    }
+    if (v.is_bool()) {
+        *out = v.as_bool() ? 1 : 0;
+        return true;
+    }
     if (is_bigint(v)) {
         vm.raise(vm.exc.IndexError, "cannot fit 'int' into an index-sized integer");
         return false;
@@ -277,22 +342,28 @@ Value str_getitem(VM& vm, Str* s, Value key) {
     int64_t i;
     bool is_index;
     if (str_index_arg(vm, key, &i, &is_index)) {
-        if (i < 0) i += s->length;
-        if (i < 0 || i >= s->length) return vm.raise(vm.exc.IndexError, "string index out of range");
+        if (i < 0)
+            i += s->length;
+        if (i < 0 || i >= s->length)
+            return vm.raise(vm.exc.IndexError, "string index out of range");
         return Value::object(str_char_at(vm, s, i));
     }
-    if (is_index) return Value::empty();
+    if (is_index)
+        return Value::empty();
     if (key.is_obj() && key.o->type->layout == Layout::Slice) {
         int64_t start, stop, step, n;
         if (!slice_indices(vm, static_cast<Slice*>(key.o), s->length, &start, &stop, &step, &n)) {
             return Value::empty();
         }
-        if (step == 1) return Value::object(str_substr(vm, s, start, start + n));
-        if (n == 0) return Value::object(vm.intern(""));
+        if (step == 1)
+            return Value::object(str_substr(vm, s, start, start + n));
+        if (n == 0)
+            return Value::object(vm.intern(""));
         std::string out;
         if (s->ascii) {
             out.resize(static_cast<size_t>(n));
-            for (int64_t k = 0; k < n; ++k) out[k] = s->s[static_cast<size_t>(start + k * step)];
+            for (int64_t k = 0; k < n; ++k)
+                out[k] = s->s[static_cast<size_t>(start + k * step)];
             return Value::object(new_str_owned(vm, std::move(out), n));
         }
         // Non-ASCII: byte offsets of every code point, then pick.
@@ -315,9 +386,12 @@ Value str_getitem(VM& vm, Str* s, Value key) {
 // ---- concatenation, repetition, comparison, search -------------------------------------------
 
 Str* str_concat(VM& vm, Str* a, Str* b) {
-    if (b->s.empty() && a->type == vm.types.str) return a;
-    if (a->s.empty() && b->type == vm.types.str) return b;
-    if (!vm.heap.reserve(a->s.size() + b->s.size())) return nullptr;
+    if (b->s.empty() && a->type == vm.types.str)
+        return a;
+    if (a->s.empty() && b->type == vm.types.str)
+        return b;
+    if (!vm.heap.reserve(a->s.size() + b->s.size()))
+        return nullptr;
     std::string t;
     t.reserve(a->s.size() + b->s.size());
     t.append(a->s);
@@ -326,20 +400,24 @@ Str* str_concat(VM& vm, Str* a, Str* b) {
 }
 
 Value str_repeat(VM& vm, Str* s, int64_t n) {
-    if (n <= 0 || s->s.empty()) return Value::object(vm.intern(""));
-    if (n == 1 && s->type == vm.types.str) return Value::object(s);
+    if (n <= 0 || s->s.empty())
+        return Value::object(vm.intern(""));
+    if (n == 1 && s->type == vm.types.str)
+        return Value::object(s);
     if (static_cast<uint64_t>(n) > static_cast<uint64_t>(INT64_MAX) / s->s.size()) {
         return vm.raise(vm.exc.OverflowError, "repeated string is too long");
     }
     size_t total = s->s.size() * static_cast<size_t>(n);
-    if (!vm.heap.reserve(total)) return Value::empty();
+    if (!vm.heap.reserve(total))
+        return Value::empty();
     std::string t;
     t.reserve(total);
     if (s->s.size() == 1) {
         t.assign(total, s->s[0]);
     } else {
         t.append(s->s);
-        while (t.size() * 2 <= total) t.append(t);
+        while (t.size() * 2 <= total)
+            t.append(t);
         t.append(t.data(), total - t.size());
     }
     return Value::object(new_str_owned(vm, std::move(t), s->length * n));
@@ -348,17 +426,21 @@ Value str_repeat(VM& vm, Str* s, int64_t n) {
 int str_cmp(const Str* a, const Str* b) {
     size_t n = std::min(a->s.size(), b->s.size());
     int c = std::memcmp(a->s.data(), b->s.data(), n);
-    if (c != 0) return c;
+    if (c != 0)
+        return c;
     return a->s.size() < b->s.size() ? -1 : a->s.size() > b->s.size() ? 1 : 0;
 }
 
 int64_t str_find(Str* hay, std::string_view needle, int64_t start, int64_t end, bool reverse) {
-    if (start > end) return -1;
+    if (start > end)
+        return -1;
     size_t b0 = str_offset(hay, start), b1 = str_offset(hay, end);
     std::string_view window(hay->s.data() + b0, b1 - b0);
     size_t pos = reverse ? window.rfind(needle) : window.find(needle);
-    if (pos == std::string_view::npos) return -1;
-    if (hay->ascii) return start + static_cast<int64_t>(pos);
+    if (pos == std::string_view::npos)
+        return -1;
+    if (hay->ascii)
+        return start + static_cast<int64_t>(pos);
     return start + utf8_length(window.substr(0, pos));
 }
 
@@ -369,12 +451,19 @@ bool str_contains(Str* hay, Str* needle) {
 // ---- repr ------------------------------------------------------------------------------------
 
 bool unicode_isprintable(uint32_t cp) {
-    if (cp < 0x7F) return cp >= 0x20;
-    if (cp < 0xA0) return false;
+    if (cp < 0x7F)
+        return cp >= 0x20;
+    if (cp < 0xA0)
+        return false;
     switch (utf8proc_category(static_cast<utf8proc_int32_t>(cp))) {
-    case UTF8PROC_CATEGORY_CC: case UTF8PROC_CATEGORY_CF: case UTF8PROC_CATEGORY_CS:
-    case UTF8PROC_CATEGORY_CO: case UTF8PROC_CATEGORY_CN: case UTF8PROC_CATEGORY_ZL:
-    case UTF8PROC_CATEGORY_ZP: case UTF8PROC_CATEGORY_ZS:
+    case UTF8PROC_CATEGORY_CC:
+    case UTF8PROC_CATEGORY_CF:
+    case UTF8PROC_CATEGORY_CS:
+    case UTF8PROC_CATEGORY_CO:
+    case UTF8PROC_CATEGORY_CN:
+    case UTF8PROC_CATEGORY_ZL:
+    case UTF8PROC_CATEGORY_ZP:
+    case UTF8PROC_CATEGORY_ZS:
         return false;
     default:
         return true;
@@ -382,16 +471,20 @@ bool unicode_isprintable(uint32_t cp) {
 }
 
 bool unicode_isspace(uint32_t cp) {
-    if (cp < 0x80) return (cp >= 9 && cp <= 13) || (cp >= 0x1C && cp <= 0x20);
+    if (cp < 0x80)
+        return (cp >= 9 && cp <= 13) || (cp >= 0x1C && cp <= 0x20);
     return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
            cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
 static void append_escape(std::string& out, uint32_t cp) {
     char buf[16];
-    if (cp <= 0xFF) std::snprintf(buf, sizeof buf, "\\x%02x", cp);
-    else if (cp <= 0xFFFF) std::snprintf(buf, sizeof buf, "\\u%04x", cp);
-    else std::snprintf(buf, sizeof buf, "\\U%08x", cp);
+    if (cp <= 0xFF)
+        std::snprintf(buf, sizeof buf, "\\x%02x", cp);
+    else if (cp <= 0xFFFF)
+        std::snprintf(buf, sizeof buf, "\\u%04x", cp);
+    else
+        std::snprintf(buf, sizeof buf, "\\U%08x", cp);
     out.append(buf);
 }
 
@@ -406,18 +499,27 @@ std::string str_repr_text(std::string_view text, bool ascii_only) {
         unsigned char b = static_cast<unsigned char>(text[i]);
         if (b < 0x80) {
             ++i;
-            if (b == static_cast<unsigned char>(q) || b == '\\') { out.push_back('\\'); out.push_back(static_cast<char>(b)); }
-            else if (b == '\t') out.append("\\t");
-            else if (b == '\n') out.append("\\n");
-            else if (b == '\r') out.append("\\r");
-            else if (b < 0x20 || b == 0x7F) append_escape(out, b);
-            else out.push_back(static_cast<char>(b));
+            if (b == static_cast<unsigned char>(q) || b == '\\') {
+                out.push_back('\\');
+                out.push_back(static_cast<char>(b));
+            } else if (b == '\t')
+                out.append("\\t");
+            else if (b == '\n')
+                out.append("\\n");
+            else if (b == '\r')
+                out.append("\\r");
+            else if (b < 0x20 || b == 0x7F)
+                append_escape(out, b);
+            else
+                out.push_back(static_cast<char>(b));
             continue;
         }
         int len;
         uint32_t cp = utf8_decode(text.data() + i, &len);
-        if (!ascii_only && unicode_isprintable(cp)) out.append(text.data() + i, static_cast<size_t>(len));
-        else append_escape(out, cp);
+        if (!ascii_only && unicode_isprintable(cp))
+            out.append(text.data() + i, static_cast<size_t>(len));
+        else
+            append_escape(out, cp);
         i += static_cast<size_t>(len);
     }
     out.push_back(q);
@@ -453,6 +555,7 @@ struct SpecialCase {
     uint32_t title[3];
 };
 
+// clang-format off
 constexpr SpecialCase kSpecialCase[] = {
     {0xDF, {0x53, 0x53, 0x0}, {0x53, 0x73, 0x0}}, {0x149, {0x2BC, 0x4E, 0x0}, {0x2BC, 0x4E, 0x0}},
     {0x1F0, {0x4A, 0x30C, 0x0}, {0x4A, 0x30C, 0x0}}, {0x390, {0x399, 0x308, 0x301}, {0x399, 0x308, 0x301}},
@@ -567,60 +670,95 @@ constexpr CpRange kLowerExtra[] = {
 constexpr CpRange kUpperExtra[] = {
     {0x2160, 0x216F}, {0x24B6, 0x24CF}, {0x1F130, 0x1F149}, {0x1F150, 0x1F169}, {0x1F170, 0x1F189}
 };
+// clang-format on
 
 bool in_ranges(const CpRange* r, size_t n, uint32_t cp) {
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (cp < r[mid].lo) hi = mid;
-        else if (cp > r[mid].hi) lo = mid + 1;
-        else return true;
+        if (cp < r[mid].lo)
+            hi = mid;
+        else if (cp > r[mid].hi)
+            lo = mid + 1;
+        else
+            return true;
     }
     return false;
 }
 
-template <size_t N> bool in_table(const CpRange (&r)[N], uint32_t cp) { return in_ranges(r, N, cp); }
+template <size_t N> bool in_table(const CpRange (&r)[N], uint32_t cp) {
+    return in_ranges(r, N, cp);
+}
 
 const SpecialCase* special_case(uint32_t cp) {
     size_t lo = 0, hi = sizeof kSpecialCase / sizeof kSpecialCase[0];
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (cp < kSpecialCase[mid].cp) hi = mid;
-        else if (cp > kSpecialCase[mid].cp) lo = mid + 1;
-        else return &kSpecialCase[mid];
+        if (cp < kSpecialCase[mid].cp)
+            hi = mid;
+        else if (cp > kSpecialCase[mid].cp)
+            lo = mid + 1;
+        else
+            return &kSpecialCase[mid];
     }
     return nullptr;
 }
 
-inline utf8proc_category_t cat(uint32_t cp) { return utf8proc_category(static_cast<utf8proc_int32_t>(cp)); }
+inline utf8proc_category_t cat(uint32_t cp) {
+    return utf8proc_category(static_cast<utf8proc_int32_t>(cp));
+}
 
-}  // namespace
+} // namespace
 
 bool unicode_islower(uint32_t cp) {
-    if (cp < 0x80) return cp >= 'a' && cp <= 'z';
+    if (cp < 0x80)
+        return cp >= 'a' && cp <= 'z';
     return cat(cp) == UTF8PROC_CATEGORY_LL || in_table(kLowerExtra, cp);
 }
 
 bool unicode_isupper(uint32_t cp) {
-    if (cp < 0x80) return cp >= 'A' && cp <= 'Z';
+    if (cp < 0x80)
+        return cp >= 'A' && cp <= 'Z';
     return cat(cp) == UTF8PROC_CATEGORY_LU || in_table(kUpperExtra, cp);
 }
 
-bool unicode_istitle(uint32_t cp) { return cp >= 0x80 && cat(cp) == UTF8PROC_CATEGORY_LT; }
+bool unicode_istitle(uint32_t cp) {
+    return cp >= 0x80 && cat(cp) == UTF8PROC_CATEGORY_LT;
+}
 
-bool unicode_iscased(uint32_t cp) { return unicode_islower(cp) || unicode_isupper(cp) || unicode_istitle(cp); }
+bool unicode_iscased(uint32_t cp) {
+    return unicode_islower(cp) || unicode_isupper(cp) || unicode_istitle(cp);
+}
 
 bool unicode_iscaseignorable(uint32_t cp) {
     switch (cp) {
-    case 0x27: case 0x2E: case 0x3A: case 0x5E: case 0x60: case 0xA8: case 0xAD: case 0xAF: case 0xB4:
-    case 0xB7: case 0xB8: case 0x2018: case 0x2019: case 0x2024: case 0x2027:
+    case 0x27:
+    case 0x2E:
+    case 0x3A:
+    case 0x5E:
+    case 0x60:
+    case 0xA8:
+    case 0xAD:
+    case 0xAF:
+    case 0xB4:
+    case 0xB7:
+    case 0xB8:
+    case 0x2018:
+    case 0x2019:
+    case 0x2024:
+    case 0x2027:
         return true;
-    default: break;
+    default:
+        break;
     }
-    if (cp < 0x80) return false;
+    if (cp < 0x80)
+        return false;
     switch (cat(cp)) {
-    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_CF:
-    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_SK:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_CF:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_SK:
         return true;
     default:
         return false;
@@ -628,10 +766,14 @@ bool unicode_iscaseignorable(uint32_t cp) {
 }
 
 bool unicode_isalpha(uint32_t cp) {
-    if (cp < 0x80) return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
+    if (cp < 0x80)
+        return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
     switch (cat(cp)) {
-    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
         return true;
     default:
         return false;
@@ -639,31 +781,46 @@ bool unicode_isalpha(uint32_t cp) {
 }
 
 bool unicode_isdecimal(uint32_t cp) {
-    if (cp < 0x80) return cp >= '0' && cp <= '9';
+    if (cp < 0x80)
+        return cp >= '0' && cp <= '9';
     return cat(cp) == UTF8PROC_CATEGORY_ND;
 }
 
-bool unicode_isdigit(uint32_t cp) { return unicode_isdecimal(cp) || (cp >= 0x80 && in_table(kDigitExtra, cp)); }
+bool unicode_isdigit(uint32_t cp) {
+    return unicode_isdecimal(cp) || (cp >= 0x80 && in_table(kDigitExtra, cp));
+}
 
-bool unicode_isnumeric(uint32_t cp) { return unicode_isdigit(cp) || (cp >= 0x80 && in_table(kNumericExtra, cp)); }
+bool unicode_isnumeric(uint32_t cp) {
+    return unicode_isdigit(cp) || (cp >= 0x80 && in_table(kNumericExtra, cp));
+}
 
-bool unicode_isalnum(uint32_t cp) { return unicode_isalpha(cp) || unicode_isnumeric(cp); }
+bool unicode_isalnum(uint32_t cp) {
+    return unicode_isalpha(cp) || unicode_isnumeric(cp);
+}
 
 int unicode_decimal_value(uint32_t cp) {
-    if (cp < 0x80) return cp >= '0' && cp <= '9' ? static_cast<int>(cp - '0') : -1;
-    if (cat(cp) != UTF8PROC_CATEGORY_ND) return -1;
+    if (cp < 0x80)
+        return cp >= '0' && cp <= '9' ? static_cast<int>(cp - '0') : -1;
+    if (cat(cp) != UTF8PROC_CATEGORY_ND)
+        return -1;
     // Decimal digits come in contiguous runs of ten starting at a code point ending in 0 or 6
     // (Unicode guarantees contiguous runs); walk back to the run's start.
     uint32_t z = cp;
-    while (z > 0 && cat(z - 1) == UTF8PROC_CATEGORY_ND && cp - (z - 1) < 10) --z;
+    while (z > 0 && cat(z - 1) == UTF8PROC_CATEGORY_ND && cp - (z - 1) < 10)
+        --z;
     return static_cast<int>((cp - z) % 10);
 }
 
 bool unicode_isxid_start(uint32_t cp) {
-    if (cp < 0x80) return cp == '_' || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
+    if (cp < 0x80)
+        return cp == '_' || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
     switch (cat(cp)) {
-    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_NL:
         return true;
     default:
         return cp == 0x1885 || cp == 0x1886 || cp == 0x2118 || cp == 0x212E || cp == 0x309B || cp == 0x309C;
@@ -671,10 +828,14 @@ bool unicode_isxid_start(uint32_t cp) {
 }
 
 bool unicode_isxid_continue(uint32_t cp) {
-    if (cp < 0x80) return cp == '_' || (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
-    if (unicode_isxid_start(cp)) return true;
+    if (cp < 0x80)
+        return cp == '_' || (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
+    if (unicode_isxid_start(cp))
+        return true;
     switch (cat(cp)) {
-    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ND:
     case UTF8PROC_CATEGORY_PC:
         return true;
     default:
@@ -683,18 +844,28 @@ bool unicode_isxid_continue(uint32_t cp) {
 }
 
 void unicode_append_upper(std::string& out, uint32_t cp) {
-    if (cp < 0x80) { out.push_back(static_cast<char>(cp >= 'a' && cp <= 'z' ? cp - 32 : cp)); return; }
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp >= 'a' && cp <= 'z' ? cp - 32 : cp));
+        return;
+    }
     if (const SpecialCase* sc = special_case(cp)) {
-        for (uint32_t c : sc->upper) if (c) utf8_append(out, c);
+        for (uint32_t c : sc->upper)
+            if (c)
+                utf8_append(out, c);
         return;
     }
     utf8_append(out, static_cast<uint32_t>(utf8proc_toupper(static_cast<utf8proc_int32_t>(cp))));
 }
 
 void unicode_append_title(std::string& out, uint32_t cp) {
-    if (cp < 0x80) { out.push_back(static_cast<char>(cp >= 'a' && cp <= 'z' ? cp - 32 : cp)); return; }
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp >= 'a' && cp <= 'z' ? cp - 32 : cp));
+        return;
+    }
     if (const SpecialCase* sc = special_case(cp)) {
-        for (uint32_t c : sc->title) if (c) utf8_append(out, c);
+        for (uint32_t c : sc->title)
+            if (c)
+                utf8_append(out, c);
         return;
     }
     utf8_append(out, static_cast<uint32_t>(utf8proc_totitle(static_cast<utf8proc_int32_t>(cp))));
@@ -702,26 +873,43 @@ void unicode_append_title(std::string& out, uint32_t cp) {
 
 // Lower case of cp; `final_sigma` selects U+03C2 for a capital sigma ending a word.
 void unicode_append_lower(std::string& out, uint32_t cp, bool final_sigma) {
-    if (cp < 0x80) { out.push_back(static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp)); return; }
-    if (cp == 0x130) { out.append("i\xcc\x87"); return; }   // İ -> i + COMBINING DOT ABOVE
-    if (cp == 0x3A3) { utf8_append(out, final_sigma ? 0x3C2 : 0x3C3); return; }
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp));
+        return;
+    }
+    if (cp == 0x130) {
+        out.append("i\xcc\x87");
+        return;
+    } // İ -> i + COMBINING DOT ABOVE
+    if (cp == 0x3A3) {
+        utf8_append(out, final_sigma ? 0x3C2 : 0x3C3);
+        return;
+    }
     utf8_append(out, static_cast<uint32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(cp))));
 }
 
 void unicode_append_casefold(std::string& out, uint32_t cp) {
-    if (cp < 0x80) { out.push_back(static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp)); return; }
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp));
+        return;
+    }
     utf8proc_int32_t buf[8];
     int last = 0;
-    utf8proc_ssize_t n = utf8proc_decompose_char(static_cast<utf8proc_int32_t>(cp), buf, 8, UTF8PROC_CASEFOLD, &last);
-    if (n <= 0 || n > 8) { utf8_append(out, cp); return; }
-    for (utf8proc_ssize_t k = 0; k < n; ++k) utf8_append(out, static_cast<uint32_t>(buf[k]));
+    utf8proc_ssize_t n =
+        utf8proc_decompose_char(static_cast<utf8proc_int32_t>(cp), buf, 8, UTF8PROC_CASEFOLD, &last);
+    if (n <= 0 || n > 8) {
+        utf8_append(out, cp);
+        return;
+    }
+    for (utf8proc_ssize_t k = 0; k < n; ++k)
+        utf8_append(out, static_cast<uint32_t>(buf[k]));
 }
 
 // ---- iterator ----------------------------------------------------------------------------------
 
 struct StrIterator : Obj {
     Str* str = nullptr;
-    size_t pos = 0;   // byte offset of the next character
+    size_t pos = 0; // byte offset of the next character
     void trace(Tracer& t) override { t.mark(str); }
 };
 
@@ -750,31 +938,44 @@ Value str_iter_next(VM& vm, Value iterator) {
 }
 
 static Value str_iterator_next_native(VM& vm, const Args& a) {
-    if (!text_args(vm, a, nullptr, ArgStyle::Wrapper, "str_iterator", "__next__", 0, 0)) return Value::empty();
-    if (!a[0].is_obj() || (a[0].o->type != vm.str_iterator_type && a[0].o->type != vm.str_ascii_iterator_type)) {
+    if (!text_args(vm, a, nullptr, ArgStyle::Wrapper, "str_iterator", "__next__", 0, 0))
+        return Value::empty();
+    if (!a[0].is_obj() ||
+        (a[0].o->type != vm.str_iterator_type && a[0].o->type != vm.str_ascii_iterator_type)) {
         return vm.raise_format(vm.exc.TypeError,
                                "descriptor '__next__' requires a 'str_iterator' object but received a '%s'",
                                type_name(vm, a[0]).c_str());
     }
     Value v = str_iter_next(vm, a[0]);
-    if (v.is_empty()) return vm.raise_value(Value::object(vm.exc.StopIteration));
+    if (v.is_empty())
+        return vm.raise_value(Value::object(vm.exc.StopIteration));
     return v;
 }
 
 static Value iterator_self_native(VM& vm, const Args& a) {
-    if (!text_args(vm, a, nullptr, ArgStyle::Wrapper, "iterator", "__iter__", 0, 0)) return Value::empty();
+    if (!text_args(vm, a, nullptr, ArgStyle::Wrapper, "iterator", "__iter__", 0, 0))
+        return Value::empty();
     return a[0];
 }
 
 // ---- codecs ----------------------------------------------------------------------------------
 
 enum class Codec { Utf8, Ascii, Latin1, Unknown };
-enum class ErrMode { Strict, Ignore, Replace, SurrogateEscape, BackslashReplace, XmlCharRef, SurrogatePass,
-                     Unknown };
+enum class ErrMode {
+    Strict,
+    Ignore,
+    Replace,
+    SurrogateEscape,
+    BackslashReplace,
+    XmlCharRef,
+    SurrogatePass,
+    Unknown
+};
 
 static Codec lookup_codec(std::string_view name, const char** canonical) {
     std::string n;
-    for (char c : name) n.push_back(c == '_' || c == ' ' ? '-' : static_cast<char>(std::tolower(c)));
+    for (char c : name)
+        n.push_back(c == '_' || c == ' ' ? '-' : static_cast<char>(std::tolower(c)));
     if (n == "utf-8" || n == "utf8" || n == "u8" || n == "utf" || n == "cp65001") {
         *canonical = "utf-8";
         return Codec::Utf8;
@@ -792,20 +993,28 @@ static Codec lookup_codec(std::string_view name, const char** canonical) {
 }
 
 static ErrMode lookup_errors(std::string_view e) {
-    if (e == "strict") return ErrMode::Strict;
-    if (e == "ignore") return ErrMode::Ignore;
-    if (e == "replace") return ErrMode::Replace;
-    if (e == "surrogateescape") return ErrMode::SurrogateEscape;
-    if (e == "backslashreplace") return ErrMode::BackslashReplace;
-    if (e == "xmlcharrefreplace") return ErrMode::XmlCharRef;
-    if (e == "surrogatepass") return ErrMode::SurrogatePass;
+    if (e == "strict")
+        return ErrMode::Strict;
+    if (e == "ignore")
+        return ErrMode::Ignore;
+    if (e == "replace")
+        return ErrMode::Replace;
+    if (e == "surrogateescape")
+        return ErrMode::SurrogateEscape;
+    if (e == "backslashreplace")
+        return ErrMode::BackslashReplace;
+    if (e == "xmlcharrefreplace")
+        return ErrMode::XmlCharRef;
+    if (e == "surrogatepass")
+        return ErrMode::SurrogatePass;
     return ErrMode::Unknown;
 }
 
 static bool resolve_codec(VM& vm, Str* encoding, Codec* codec, const char** canonical) {
     *canonical = "utf-8";
     *codec = Codec::Utf8;
-    if (encoding == nullptr) return true;
+    if (encoding == nullptr)
+        return true;
     *codec = lookup_codec(encoding->view(), canonical);
     if (*codec == Codec::Unknown) {
         vm.raise_format(vm.exc.LookupError, "unknown encoding: %s", encoding->s.c_str());
@@ -826,13 +1035,17 @@ static bool resolve_errors(VM& vm, Str* errors, ErrMode* mode) {
 Value decode_text(VM& vm, std::string_view data, Str* encoding, Str* errors) {
     Codec codec;
     const char* cname;
-    if (!resolve_codec(vm, encoding, &codec, &cname)) return Value::empty();
-    if (codec == Codec::Utf8 && utf8_valid(data, false)) return Value::object(new_str(vm, data));
-    if (codec == Codec::Ascii && all_ascii(data)) return Value::object(new_str(vm, data));
+    if (!resolve_codec(vm, encoding, &codec, &cname))
+        return Value::empty();
+    if (codec == Codec::Utf8 && utf8_valid(data, false))
+        return Value::object(new_str(vm, data));
+    if (codec == Codec::Ascii && all_ascii(data))
+        return Value::object(new_str(vm, data));
     std::string out;
     out.reserve(data.size());
     if (codec == Codec::Latin1) {
-        for (unsigned char b : data) utf8_append(out, b);
+        for (unsigned char b : data)
+            utf8_append(out, b);
         return Value::object(new_str_owned(vm, std::move(out), static_cast<int64_t>(data.size())));
     }
     ErrMode mode = ErrMode::Strict;
@@ -845,33 +1058,47 @@ Value decode_text(VM& vm, std::string_view data, Str* encoding, Str* errors) {
         const char* reason = "ordinal not in range(128)";
         int len = 0;
         if (codec == Codec::Ascii) {
-            if (p[i] < 0x80) { out.push_back(static_cast<char>(p[i])); ++i; continue; }
+            if (p[i] < 0x80) {
+                out.push_back(static_cast<char>(p[i]));
+                ++i;
+                continue;
+            }
         } else {
             len = utf8_check(p + i, n - i, false, &cp, &errlen, &reason);
-            if (len > 0) { out.append(data.data() + i, static_cast<size_t>(len)); i += static_cast<size_t>(len); continue; }
+            if (len > 0) {
+                out.append(data.data() + i, static_cast<size_t>(len));
+                i += static_cast<size_t>(len);
+                continue;
+            }
         }
         if (!mode_known) {
-            if (!resolve_errors(vm, errors, &mode)) return Value::empty();
+            if (!resolve_errors(vm, errors, &mode))
+                return Value::empty();
             mode_known = true;
         }
         switch (mode) {
-        case ErrMode::Ignore: break;
-        case ErrMode::Replace: utf8_append(out, 0xFFFD); break;
+        case ErrMode::Ignore:
+            break;
+        case ErrMode::Replace:
+            utf8_append(out, 0xFFFD);
+            break;
         case ErrMode::SurrogateEscape:
             for (int k = 0; k < errlen; ++k) {
-                if (p[i + k] < 0x80) goto strict;  // only bytes >= 128 may be escaped
+                if (p[i + k] < 0x80)
+                    goto strict; // only bytes >= 128 may be escaped
                 utf8_append(out, 0xDC00 + p[i + k]);
             }
             break;
         case ErrMode::BackslashReplace:
-            for (int k = 0; k < errlen; ++k) append_escape(out, p[i + k]);
+            for (int k = 0; k < errlen; ++k)
+                append_escape(out, p[i + k]);
             break;
         default:
         strict:
             if (errlen == 1) {
                 return vm.raise_format(vm.exc.UnicodeDecodeError,
-                                       "'%s' codec can't decode byte 0x%02x in position %zu: %s", cname, p[i], i,
-                                       reason);
+                                       "'%s' codec can't decode byte 0x%02x in position %zu: %s", cname, p[i],
+                                       i, reason);
             }
             return vm.raise_format(vm.exc.UnicodeDecodeError,
                                    "'%s' codec can't decode bytes in position %zu-%zu: %s", cname, i,
@@ -885,11 +1112,14 @@ Value decode_text(VM& vm, std::string_view data, Str* encoding, Str* errors) {
 Value encode_text(VM& vm, Str* s, Str* encoding, Str* errors) {
     Codec codec;
     const char* cname;
-    if (!resolve_codec(vm, encoding, &codec, &cname)) return Value::empty();
-    if (s->ascii || (codec == Codec::Utf8 && utf8_valid(s->view(), false))) return new_bytes(vm, s->view());
+    if (!resolve_codec(vm, encoding, &codec, &cname))
+        return Value::empty();
+    if (s->ascii || (codec == Codec::Utf8 && utf8_valid(s->view(), false)))
+        return new_bytes(vm, s->view());
     uint32_t limit = codec == Codec::Ascii ? 0x80 : codec == Codec::Latin1 ? 0x100 : 0x110000;
-    const char* reason = codec == Codec::Ascii ? "ordinal not in range(128)"
-                         : codec == Codec::Latin1 ? "ordinal not in range(256)" : "surrogates not allowed";
+    const char* reason = codec == Codec::Ascii    ? "ordinal not in range(128)"
+                         : codec == Codec::Latin1 ? "ordinal not in range(256)"
+                                                  : "surrogates not allowed";
     auto bad = [&](uint32_t cp) {
         return codec == Codec::Utf8 ? (cp >= 0xD800 && cp <= 0xDFFF) : cp >= limit;
     };
@@ -899,13 +1129,15 @@ Value encode_text(VM& vm, Str* s, Str* encoding, Str* errors) {
     out.reserve(s->s.size());
     const char* p = s->s.data();
     size_t n = s->s.size(), i = 0;
-    int64_t index = 0;   // code point position, for messages
+    int64_t index = 0; // code point position, for messages
     while (i < n) {
         int len;
         uint32_t cp = utf8_decode(p + i, &len);
         if (!bad(cp)) {
-            if (codec == Codec::Utf8) out.append(p + i, static_cast<size_t>(len));
-            else out.push_back(static_cast<char>(cp));
+            if (codec == Codec::Utf8)
+                out.append(p + i, static_cast<size_t>(len));
+            else
+                out.push_back(static_cast<char>(cp));
             i += static_cast<size_t>(len);
             ++index;
             continue;
@@ -916,12 +1148,14 @@ Value encode_text(VM& vm, Str* s, Str* encoding, Str* errors) {
         while (j < n) {
             int l2;
             uint32_t c2 = utf8_decode(p + j, &l2);
-            if (!bad(c2)) break;
+            if (!bad(c2))
+                break;
             j += static_cast<size_t>(l2);
             ++run;
         }
         if (!mode_known) {
-            if (!resolve_errors(vm, errors, &mode)) return Value::empty();
+            if (!resolve_errors(vm, errors, &mode))
+                return Value::empty();
             mode_known = true;
         }
         bool fail = false;
@@ -931,24 +1165,36 @@ Value encode_text(VM& vm, Str* s, Str* encoding, Str* errors) {
             k += static_cast<size_t>(l2);
             char buf[24];
             switch (mode) {
-            case ErrMode::Ignore: break;
-            case ErrMode::Replace: out.push_back('?'); break;
-            case ErrMode::BackslashReplace: append_escape(out, c2); break;
+            case ErrMode::Ignore:
+                break;
+            case ErrMode::Replace:
+                out.push_back('?');
+                break;
+            case ErrMode::BackslashReplace:
+                append_escape(out, c2);
+                break;
             case ErrMode::XmlCharRef:
                 std::snprintf(buf, sizeof buf, "&#%u;", c2);
                 out.append(buf);
                 break;
             case ErrMode::SurrogateEscape:
-                if (c2 >= 0xDC80 && c2 <= 0xDCFF) out.push_back(static_cast<char>(c2 - 0xDC00));
-                else fail = true;
+                if (c2 >= 0xDC80 && c2 <= 0xDCFF)
+                    out.push_back(static_cast<char>(c2 - 0xDC00));
+                else
+                    fail = true;
                 break;
             case ErrMode::SurrogatePass:
-                if (codec == Codec::Utf8 && c2 >= 0xD800 && c2 <= 0xDFFF) utf8_append(out, c2);
-                else fail = true;
+                if (codec == Codec::Utf8 && c2 >= 0xD800 && c2 <= 0xDFFF)
+                    utf8_append(out, c2);
+                else
+                    fail = true;
                 break;
-            default: fail = true; break;
+            default:
+                fail = true;
+                break;
             }
-            if (fail) break;
+            if (fail)
+                break;
         }
         if (fail) {
             if (run == 1 || mode != ErrMode::Strict) {
@@ -960,9 +1206,9 @@ Value encode_text(VM& vm, Str* s, Str* encoding, Str* errors) {
                                        "'%s' codec can't encode character '%s' in position %lld: %s", cname,
                                        esc.c_str(), static_cast<long long>(index), reason);
             }
-            return vm.raise_format(vm.exc.UnicodeEncodeError,
-                                   "'%s' codec can't encode characters in position %lld-%lld: %s", cname,
-                                   static_cast<long long>(index), static_cast<long long>(index + run - 1), reason);
+            return vm.raise_format(
+                vm.exc.UnicodeEncodeError, "'%s' codec can't encode characters in position %lld-%lld: %s",
+                cname, static_cast<long long>(index), static_cast<long long>(index + run - 1), reason);
         }
         i = j;
         index += run;
@@ -974,7 +1220,8 @@ Value encode_text(VM& vm, Str* s, Str* encoding, Str* errors) {
 
 // A str of type `cls` (a subclass of str) holding the text of `s`.
 static Value str_for_type(VM& vm, Type* cls, Value s) {
-    if (cls == vm.types.str) return s;
+    if (cls == vm.types.str)
+        return s;
     Str* src = as_str(s);
     Str* r = vm.alloc<Str>(cls);
     r->s = src->s;
@@ -998,11 +1245,14 @@ Value str_new(VM& vm, const Args& a) {
     rest.npos = a.npos - 1;
     static const char* const kNames[] = {"object", "encoding", "errors", nullptr};
     Value v[3];
-    if (!text_parse(vm, rest, "str", kNames, 3, v)) return Value::empty();
+    if (!text_parse(vm, rest, "str", kNames, 3, v))
+        return Value::empty();
     if (v[1].is_empty() && v[2].is_empty()) {
-        if (v[0].is_empty()) return str_for_type(vm, cls, Value::object(vm.intern("")));
+        if (v[0].is_empty())
+            return str_for_type(vm, cls, Value::object(vm.intern("")));
         Str* s = to_str(vm, v[0]);
-        if (s == nullptr) return Value::empty();
+        if (s == nullptr)
+            return Value::empty();
         return str_for_type(vm, cls, Value::object(s));
     }
     Str* enc = nullptr;
@@ -1022,13 +1272,15 @@ Value str_new(VM& vm, const Args& a) {
         err = as_str(v[2]);
     }
     Value obj = v[0].is_empty() ? Value::object(vm.intern("")) : v[0];
-    if (is_str(obj)) return vm.raise(vm.exc.TypeError, "decoding str is not supported");
+    if (is_str(obj))
+        return vm.raise(vm.exc.TypeError, "decoding str is not supported");
     if (!is_bytes_like(obj)) {
         return vm.raise_format(vm.exc.TypeError, "decoding to str: need a bytes-like object, %s found",
                                type_name(vm, obj).c_str());
     }
     Value r = decode_text(vm, static_cast<Bytes*>(obj.o)->data, enc, err);
-    if (r.is_empty()) return r;
+    if (r.is_empty())
+        return r;
     return str_for_type(vm, cls, r);
 }
 
@@ -1037,36 +1289,44 @@ Value str_new(VM& vm, const Args& a) {
 #define SELF as_str(a[0])
 
 static Value str_add(VM& vm, const Args& a) {
-    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__add__", 1, 1)) return Value::empty();
-    if (!is_str(a[1])) return vm.not_implemented;
+    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__add__", 1, 1))
+        return Value::empty();
+    if (!is_str(a[1]))
+        return vm.not_implemented;
     Str* r = str_concat(vm, SELF, as_str(a[1]));
     return r ? Value::object(r) : Value::empty();
 }
 
 static Value str_mul(VM& vm, const Args& a) {
-    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__mul__", 1, 1)) return Value::empty();
+    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__mul__", 1, 1))
+        return Value::empty();
     int64_t n;
     bool is_index;
     if (is_bigint(a[1])) {
-        if (mpz_sgn(static_cast<BigInt*>(a[1].o)->z) < 0 || SELF->s.empty()) return Value::object(vm.intern(""));
+        if (mpz_sgn(static_cast<BigInt*>(a[1].o)->z) < 0 || SELF->s.empty())
+            return Value::object(vm.intern(""));
         return vm.raise(vm.exc.OverflowError, "cannot fit 'int' into an index-sized integer");
     }
-    if (!str_index_arg(vm, a[1], &n, &is_index)) return is_index ? Value::empty() : vm.not_implemented;
+    if (!str_index_arg(vm, a[1], &n, &is_index))
+        return is_index ? Value::empty() : vm.not_implemented;
     return str_repeat(vm, SELF, n);
 }
 
 static Value str_mod(VM& vm, const Args& a) {
-    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__mod__", 1, 1)) return Value::empty();
+    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__mod__", 1, 1))
+        return Value::empty();
     return percent_format(vm, a[0], a[1]);
 }
 
 static Value str_rmod(VM& vm, const Args& a) {
-    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__rmod__", 1, 1)) return Value::empty();
+    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__rmod__", 1, 1))
+        return Value::empty();
     return vm.not_implemented;
 }
 
 static Value str_contains_native(VM& vm, const Args& a) {
-    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__contains__", 1, 1)) return Value::empty();
+    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__contains__", 1, 1))
+        return Value::empty();
     if (!is_str(a[1])) {
         return vm.raise_format(vm.exc.TypeError, "'in <string>' requires string as left operand, not %s",
                                type_name(vm, a[1]).c_str());
@@ -1075,39 +1335,47 @@ static Value str_contains_native(VM& vm, const Args& a) {
 }
 
 static Value str_getitem_native(VM& vm, const Args& a) {
-    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__getitem__", 1, 1)) return Value::empty();
+    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__getitem__", 1, 1))
+        return Value::empty();
     return str_getitem(vm, SELF, a[1]);
 }
 
 static Value str_len(VM& vm, const Args& a) {
-    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__len__", 0, 0)) return Value::empty();
+    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__len__", 0, 0))
+        return Value::empty();
     return Value::integer(SELF->length);
 }
 
 static Value str_iter_native(VM& vm, const Args& a) {
-    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__iter__", 0, 0)) return Value::empty();
+    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__iter__", 0, 0))
+        return Value::empty();
     return str_iter(vm, SELF);
 }
 
 static Value str_hash_native(VM& vm, const Args& a) {
-    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__hash__", 0, 0)) return Value::empty();
+    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__hash__", 0, 0))
+        return Value::empty();
     return Value::integer(static_cast<int64_t>(str_hash(SELF)));
 }
 
 static Value str_repr_native(VM& vm, const Args& a) {
-    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__repr__", 0, 0)) return Value::empty();
+    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__repr__", 0, 0))
+        return Value::empty();
     return Value::object(str_repr(vm, SELF));
 }
 
 static Value str_str_native(VM& vm, const Args& a) {
-    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__str__", 0, 0)) return Value::empty();
-    if (a[0].o->type == vm.types.str) return a[0];
+    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__str__", 0, 0))
+        return Value::empty();
+    if (a[0].o->type == vm.types.str)
+        return a[0];
     Str* s = SELF;
     return Value::object(new_str_owned(vm, std::string(s->s), s->length));
 }
 
 static Value str_format_native(VM& vm, const Args& a) {
-    if (!text_args(vm, a, vm.types.str, ArgStyle::One, "str", "__format__", 1, 1)) return Value::empty();
+    if (!text_args(vm, a, vm.types.str, ArgStyle::One, "str", "__format__", 1, 1))
+        return Value::empty();
     if (!is_str(a[1])) {
         return vm.raise_format(vm.exc.TypeError, "__format__() argument must be str, not %s",
                                type_name(vm, a[1]).c_str());
@@ -1116,45 +1384,56 @@ static Value str_format_native(VM& vm, const Args& a) {
 }
 
 static Value str_getnewargs(VM& vm, const Args& a) {
-    if (!text_args(vm, a, vm.types.str, ArgStyle::NoArgs, "str", "__getnewargs__", 0, 0)) return Value::empty();
+    if (!text_args(vm, a, vm.types.str, ArgStyle::NoArgs, "str", "__getnewargs__", 0, 0))
+        return Value::empty();
     Value s = Value::object(new_str_owned(vm, std::string(SELF->s), SELF->length));
     return Value::object(new_tuple(vm, &s, 1));
 }
 
 static Value str_sizeof(VM& vm, const Args& a) {
-    if (!text_args(vm, a, vm.types.str, ArgStyle::NoArgs, "str", "__sizeof__", 0, 0)) return Value::empty();
+    if (!text_args(vm, a, vm.types.str, ArgStyle::NoArgs, "str", "__sizeof__", 0, 0))
+        return Value::empty();
     Str* s = SELF;
     int64_t base = s->ascii ? 49 : 74;
     return Value::integer(base + static_cast<int64_t>(s->s.size()));
 }
 
-template <CompareKind K>
-static Value str_richcmp(VM& vm, const Args& a) {
+template <CompareKind K> static Value str_richcmp(VM& vm, const Args& a) {
     static constexpr const char* kNames[] = {"__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"};
     if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", kNames[static_cast<int>(K)], 1, 1)) {
         return Value::empty();
     }
-    if (!is_str(a[1])) return vm.not_implemented;
+    if (!is_str(a[1]))
+        return vm.not_implemented;
     Str* x = SELF;
     Str* y = as_str(a[1]);
     switch (K) {
-    case CompareKind::Eq: return Value::boolean(str_eq(x, y));
-    case CompareKind::Ne: return Value::boolean(!str_eq(x, y));
-    case CompareKind::Lt: return Value::boolean(str_cmp(x, y) < 0);
-    case CompareKind::Le: return Value::boolean(str_cmp(x, y) <= 0);
-    case CompareKind::Gt: return Value::boolean(str_cmp(x, y) > 0);
-    case CompareKind::Ge: return Value::boolean(str_cmp(x, y) >= 0);
+    case CompareKind::Eq:
+        return Value::boolean(str_eq(x, y));
+    case CompareKind::Ne:
+        return Value::boolean(!str_eq(x, y));
+    case CompareKind::Lt:
+        return Value::boolean(str_cmp(x, y) < 0);
+    case CompareKind::Le:
+        return Value::boolean(str_cmp(x, y) <= 0);
+    case CompareKind::Gt:
+        return Value::boolean(str_cmp(x, y) > 0);
+    case CompareKind::Ge:
+        return Value::boolean(str_cmp(x, y) >= 0);
     }
     return vm.not_implemented;
 }
 
 #undef SELF
 
-static Obj* alloc_str(VM& vm, Type* type) { return vm.alloc<Str>(type); }
+static Obj* alloc_str(VM& vm, Type* type) {
+    return vm.alloc<Str>(type);
+}
 
 void init_str_bytes(VM& vm) {
     Type* t = vm.types.str;
-    if (t->alloc_instance == nullptr) t->alloc_instance = alloc_str;
+    if (t->alloc_instance == nullptr)
+        t->alloc_instance = alloc_str;
     def_method(vm, t, "__add__", str_add);
     def_method(vm, t, "__mul__", str_mul);
     def_method(vm, t, "__rmul__", str_mul);
@@ -1180,7 +1459,8 @@ void init_str_bytes(VM& vm) {
     def_method(vm, t, "__new__", str_new)->is_method = false;
 
     // The str iterator types (CPython 3.11 names the iterator of an ASCII str separately).
-    vm.str_iterator_type = new_builtin_type(vm, "str_iterator", vm.types.object, Layout::Iterator, nullptr, 0);
+    vm.str_iterator_type =
+        new_builtin_type(vm, "str_iterator", vm.types.object, Layout::Iterator, nullptr, 0);
     vm.str_ascii_iterator_type =
         new_builtin_type(vm, "str_ascii_iterator", vm.types.object, Layout::Iterator, nullptr, 0);
     vm.root_tracers.push_back([&vm](Tracer& tr) {
@@ -1198,4 +1478,4 @@ void init_str_bytes(VM& vm) {
     init_bytes(vm);
 }
 
-}  // namespace asy::vm
+} // namespace asy::vm

@@ -23,9 +23,9 @@ struct Slice;
 struct Args;
 
 struct Str : Obj {
-    std::string s;            // UTF-8, always valid (surrogates are stored WTF-8 style)
-    int64_t length = 0;       // in code points
-    uint64_t hash = 0;        // valid when `hashed`
+    std::string s;      // UTF-8, always valid (surrogates are stored WTF-8 style)
+    int64_t length = 0; // in code points
+    uint64_t hash = 0;  // valid when `hashed`
     bool hashed = false;
     bool ascii = false;
     bool interned = false;
@@ -43,7 +43,9 @@ constexpr int64_t kStrIndexStride = 32;
 // Append the encoding of `cp` (0..0x10FFFF, surrogates included) to `out`.
 void utf8_append(std::string& out, uint32_t cp);
 // Length of the sequence starting with lead byte `b` (1..4); valid text assumed.
-inline int utf8_seq_len(unsigned char b) { return b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4; }
+inline int utf8_seq_len(unsigned char b) {
+    return b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+}
 // Decode the code point at `p` (valid text assumed); *len gets its byte length.
 uint32_t utf8_decode(const char* p, int* len);
 // Code-point count of valid UTF-8.
@@ -69,9 +71,9 @@ bool unicode_isdecimal(uint32_t cp);
 bool unicode_isdigit(uint32_t cp);
 bool unicode_isnumeric(uint32_t cp);
 bool unicode_isalnum(uint32_t cp);
-bool unicode_isxid_start(uint32_t cp);      // identifier start ('_' included)
+bool unicode_isxid_start(uint32_t cp); // identifier start ('_' included)
 bool unicode_isxid_continue(uint32_t cp);
-int unicode_decimal_value(uint32_t cp);     // 0..9 for Nd digits ('７' -> 7), else -1
+int unicode_decimal_value(uint32_t cp); // 0..9 for Nd digits ('７' -> 7), else -1
 void unicode_append_upper(std::string& out, uint32_t cp);
 void unicode_append_title(std::string& out, uint32_t cp);
 void unicode_append_lower(std::string& out, uint32_t cp, bool final_sigma = false);
@@ -88,21 +90,28 @@ Value str_value(VM& vm, std::string_view text);
 Str* str_from_codepoint(VM& vm, uint32_t cp);
 uint64_t str_hash(Str* s);
 
-inline bool is_str(const Value& v) { return v.tag == Tag::Obj && v.o->type->layout == Layout::Str; }
-inline Str* as_str(const Value& v) { return static_cast<Str*>(v.o); }
+inline bool is_str(const Value& v) {
+    return v.tag == Tag::Obj && v.o->type->layout == Layout::Str;
+}
+inline Str* as_str(const Value& v) {
+    return static_cast<Str*>(v.o);
+}
 
 // ---- operations used by the interpreter's fast paths and other layers ----------------------
 // All functions returning Value/Str* return Empty/nullptr with an exception pending on error.
 inline bool str_eq(const Str* a, const Str* b) {
-    if (a == b) return true;
-    if (a->s.size() != b->s.size()) return false;
-    if (a->hashed && b->hashed && a->hash != b->hash) return false;
+    if (a == b)
+        return true;
+    if (a->s.size() != b->s.size())
+        return false;
+    if (a->hashed && b->hashed && a->hash != b->hash)
+        return false;
     return a->s == b->s;
 }
 // <0, 0, >0 in code-point order.
 int str_cmp(const Str* a, const Str* b);
 Str* str_concat(VM& vm, Str* a, Str* b);
-Value str_repeat(VM& vm, Str* s, int64_t n);             // n <= 0: ''
+Value str_repeat(VM& vm, Str* s, int64_t n); // n <= 0: ''
 // s[key] with an int (negative counts from the end) or a slice.
 Value str_getitem(VM& vm, Str* s, Value key);
 // The character at code point index i (0 <= i < length; not checked).
@@ -115,8 +124,8 @@ Str* str_substr(VM& vm, Str* s, int64_t start, int64_t stop);
 // of `hay`, or -1. Indices are already normalised (0 <= start, end <= length).
 int64_t str_find(Str* hay, std::string_view needle, int64_t start, int64_t end, bool reverse = false);
 bool str_contains(Str* hay, Str* needle);
-Str* str_repr(VM& vm, Str* s);                           // repr(s)
-Str* str_ascii(VM& vm, Str* s);                          // ascii(s)
+Str* str_repr(VM& vm, Str* s);  // repr(s)
+Str* str_ascii(VM& vm, Str* s); // ascii(s)
 // Iteration: iter(s), and next() on the iterator (Empty, no exception, when exhausted).
 Value str_iter(VM& vm, Str* s);
 Value str_iter_next(VM& vm, Value iterator);
@@ -145,11 +154,11 @@ void init_bytes(VM& vm);
 // Each checks that a[0] (self) is an instance of `self_type` (null: no check) and that the
 // number of other positional arguments is in [min, max], with no keywords.
 enum class ArgStyle {
-    NoArgs,   // METH_NOARGS: "str.upper() takes no arguments (1 given)"
-    One,      // METH_O: "str.join() takes exactly one argument (0 given)"
-    Clinic,   // Argument Clinic: "center expected at least 1 argument, got 0"
-    Old,      // PyArg_ParseTuple: "find() takes at least 1 argument (0 given)"
-    Wrapper,  // slot wrappers (dunders): "expected 1 argument, got 0"
+    NoArgs,  // METH_NOARGS: "str.upper() takes no arguments (1 given)"
+    One,     // METH_O: "str.join() takes exactly one argument (0 given)"
+    Clinic,  // Argument Clinic: "center expected at least 1 argument, got 0"
+    Old,     // PyArg_ParseTuple: "find() takes at least 1 argument (0 given)"
+    Wrapper, // slot wrappers (dunders): "expected 1 argument, got 0"
 };
 bool text_args(VM& vm, const Args& a, Type* self_type, ArgStyle style, const char* type_name,
                const char* method, uint32_t min, uint32_t max);
@@ -162,4 +171,4 @@ bool text_parse(VM& vm, const Args& a, const char* fname, const char* const* nam
 // An int argument (int, bool, __index__): "'float' object cannot be interpreted as an integer".
 bool text_int_arg(VM& vm, Value v, int64_t* out);
 
-}  // namespace asy::vm
+} // namespace asy::vm
