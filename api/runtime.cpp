@@ -71,6 +71,7 @@ Status Runtime::Impl::status_from_pending() {
     st.exit_code = 1;
     vm::Value exc = vm.take_pending();
     if (exc.is_empty()) return st;
+    if (exc.is_obj()) vm.heap.pin(exc.as_obj());  // only held here now: keep it alive while formatting
     vm::Type* type = vm::type_of(vm, exc);
     st.error_type = std::string(type->name->view());
     vm::Str* msg = vm::to_str(vm, exc);

@@ -474,7 +474,12 @@ void format_chain(VM& vm, std::string& out, Value exc, std::vector<Obj*>& seen, 
 }  // namespace
 
 std::string format_exception(VM& vm, Value exc) {
+    // Callers often hold `exc` only in a local (taken from vm.pending): keep it and the
+    // pending exception alive while formatting allocates.
+    TempRootScope roots(vm.heap);
+    if (exc.is_obj()) vm.heap.pin(exc.o);
     Value saved = vm.pending;
+    if (saved.is_obj()) vm.heap.pin(saved.o);
     vm.pending = Value();
     std::string out;
     if (!is_exc(exc)) {
@@ -489,7 +494,10 @@ std::string format_exception(VM& vm, Value exc) {
 }
 
 std::string format_exception_only(VM& vm, Value exc) {
+    TempRootScope roots(vm.heap);
+    if (exc.is_obj()) vm.heap.pin(exc.o);
     Value saved = vm.pending;
+    if (saved.is_obj()) vm.heap.pin(saved.o);
     vm.pending = Value();
     std::string out;
     if (is_exc(exc)) {
