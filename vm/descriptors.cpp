@@ -434,12 +434,12 @@ static Value super_init(VM& vm, const Args& a) {
     }
     if (!is_type_obj(type))
         return vm.raise_format(vm.exc.TypeError, "super() argument 1 must be a type, not %s", type_name(vm, type).c_str());
-    s->type = as_type(type);
+    s->thisclass = as_type(type);
     s->obj = obj;
     s->obj_type = nullptr;
     if (!obj.is_empty()) {
-        if (is_type_obj(obj) && is_subtype(as_type(obj), s->type)) s->obj_type = as_type(obj);
-        else if (is_instance(vm, obj, s->type)) s->obj_type = type_of(vm, obj);
+        if (is_type_obj(obj) && is_subtype(as_type(obj), s->thisclass)) s->obj_type = as_type(obj);
+        else if (is_instance(vm, obj, s->thisclass)) s->obj_type = type_of(vm, obj);
         else return vm.raise(vm.exc.TypeError, "super(type, obj): obj must be an instance or subtype of type");
     }
     return Value::none();
@@ -449,7 +449,7 @@ static Value super_getattr(VM& vm, Super* s, Str* name) {
     if (s->obj_type && name != vm.names.__class__) {
         auto& mro = s->obj_type->mro;
         size_t i = 0;
-        while (i < mro.size() && mro[i] != s->type) ++i;
+        while (i < mro.size() && mro[i] != s->thisclass) ++i;
         for (++i; i < mro.size(); ++i) {
             Value d = dict_get_str(mro[i]->dict, name);
             if (d.is_empty()) continue;
@@ -475,7 +475,7 @@ Value super_get_attr(VM& vm, Value super_obj, Str* name) {
 
 static Value super_repr(VM& vm, const Args& a) {
     Super* s = static_cast<Super*>(a.pos[0].o);
-    std::string r = "<super: <class '" + (s->type ? s->type->name->s : std::string("NULL")) + "'>, ";
+    std::string r = "<super: <class '" + (s->thisclass ? s->thisclass->name->s : std::string("NULL")) + "'>, ";
     if (s->obj_type) r += "<" + s->obj_type->name->s + " object>>";
     else r += "NULL>";
     return str_value(vm, r);
@@ -483,7 +483,7 @@ static Value super_repr(VM& vm, const Args& a) {
 
 static Value super_thisclass(VM&, Value o, GetSetDescr*) {
     Super* s = static_cast<Super*>(o.o);
-    return s->type ? Value::object(s->type) : Value::none();
+    return s->thisclass ? Value::object(s->thisclass) : Value::none();
 }
 static Value super_self(VM&, Value o, GetSetDescr*) { return none_if_empty(static_cast<Super*>(o.o)->obj); }
 static Value super_self_class(VM&, Value o, GetSetDescr*) {

@@ -23,12 +23,12 @@ struct ClassMethod : Obj {
     void trace(Tracer& t) override { t.mark(func); }
 };
 
-// super(type, obj): attribute lookups start after `type` in `obj_type.__mro__`.
+// super(type, obj): attribute lookups start after `thisclass` in `obj_type.__mro__`.
 struct Super : Obj {
-    Type* type = nullptr;          // the class the method was defined in
+    Type* thisclass = nullptr;     // the class the method was defined in (not `type`: Obj::type)
     Value obj;                     // the instance (or class), Empty when unbound
     Type* obj_type = nullptr;      // type(obj), or obj itself when obj is a class
-    void trace(Tracer& t) override { t.mark(type); t.mark(obj); t.mark(obj_type); }
+    void trace(Tracer& t) override { t.mark(thisclass); t.mark(obj); t.mark(obj_type); }
 };
 
 struct GetSetDescr;
