@@ -78,6 +78,7 @@ Generator* new_generator(VM& vm, Function* fn, Frame* frame) {
 
 Value stop_iteration_value(VM& vm, Value exc) {
     if (exc.is_obj() && exc.o->type->layout == Layout::Exception) {
+        vm.heap.pin(exc.o);  // often just taken from vm.pending: keep it (and its value) alive
         Value v = get_attr_opt(vm, exc, vm.names.value);
         if (!v.is_empty()) return v;
         vm.pending = Value();
@@ -198,6 +199,7 @@ SendStatus gen_send_ex(VM& vm, Generator* g, Value value, bool throwing, Value* 
     bool async_stop = g->kind == GenKind::AsyncGenerator && pending_is(vm, vm.exc.StopAsyncIteration);
     if (stop || async_stop) {
         Value cause = vm.take_pending();
+        vm.heap.pin(cause.o);
         std::string msg = std::string(kind_word(g->kind)) + " raised " + (stop ? "StopIteration" : "StopAsyncIteration");
         Value exc = vm.new_exception(vm.exc.RuntimeError, msg);
         if (exc.is_empty()) return SendStatus::Error;
