@@ -351,7 +351,7 @@ static bool c3_mro(VM& vm, Type* t, std::vector<Type*>* out) {
                 if (i) names += ", ";
                 names += t->bases[i]->name->s;
             }
-            vm.raise_format(vm.exc.TypeError, "Cannot create a consistent method resolution order (MRO) for bases %s",
+            vm.raise_format(vm.exc.TypeError, "Cannot create a consistent method resolution\norder (MRO) for bases %s",
                             names.c_str());
             return false;
         }
@@ -439,6 +439,8 @@ static bool slot_set(VM& vm, Value obj, Value value, GetSetDescr* d) {
     dict_set_str(vm, obj.o->dict, d->name, value);
     return true;
 }
+
+static Value weakref_get(VM&, Value, GetSetDescr*) { return Value::none(); }
 
 static bool apply_slots(VM& vm, Type* t, Value slots, bool* wants_dict) {
     std::vector<Value> names;
@@ -543,7 +545,6 @@ static Value type_new(VM& vm, const Args& a) {
         Value m = g ? dict_get_str(g, vm.names.__name__) : Value::empty();
         if (!m.is_empty()) dict_set_str(vm, t->dict, vm.names.__module__, m);
     }
-    if (dict_get_str(t->dict, vm.names.__doc__).is_empty()) dict_set_str(vm, t->dict, vm.names.__doc__, Value::none());
     for (Str* n : {vm.names.__new__}) {
         Value f = dict_get_str(t->dict, n);
         if (f.is_obj() && f.o->type == vm.types.function) {
@@ -574,6 +575,14 @@ static Value type_new(VM& vm, const Args& a) {
     bool wants_dict = slots.is_empty();
     if (!slots.is_empty() && !apply_slots(vm, t, slots, &wants_dict)) return Value::empty();
     if (wants_dict || base_has_dict) t->flags |= kTypeInstanceDict;
+    if (wants_dict && !base_has_dict && t->layout == Layout::Object) {
+        // As CPython: the class that introduces __dict__ carries its descriptor (and __weakref__).
+        Value od = dict_get_str(vm.types.object->dict, vm.names.__dict__);
+        if (dict_get_str(t->dict, vm.names.__dict__).is_empty()) dict_set_str(vm, t->dict, vm.names.__dict__, od);
+        if (dict_get_str(t->dict, vm.names.__weakref__).is_empty())
+            dict_set_str(vm, t->dict, vm.names.__weakref__, Value::object(def_getset(vm, t, "__weakref__", weakref_get)));
+    }
+    if (dict_get_str(t->dict, vm.names.__doc__).is_empty()) dict_set_str(vm, t->dict, vm.names.__doc__, Value::none());
     if (t->layout == Layout::Type) t->flags |= kTypeInstanceDict;
 
     for (Type* bt : t->bases) bt->subclasses.push_back(t);
