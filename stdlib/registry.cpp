@@ -15,6 +15,7 @@ const NativeModule kModules[] = {
     {"traceback", init_traceback_module},
     {"_random", init_random_core_module},
     {"_os", init_os_core_module},
+    {"_json", init_json_core_module},
 };
 
 vm::Value load_native(vm::VM& vm, vm::Str* fullname) {

@@ -30,5 +30,6 @@ bool init_asyloop_module(vm::VM& vm, vm::Module* m);
 bool init_traceback_module(vm::VM& vm, vm::Module* m);
 bool init_random_core_module(vm::VM& vm, vm::Module* m);
 bool init_os_core_module(vm::VM& vm, vm::Module* m);
+bool init_json_core_module(vm::VM& vm, vm::Module* m);
 
 }  // namespace asy::stdlib
