@@ -32,7 +32,9 @@ def run_once(cmd, timeout):
     elapsed = time.perf_counter() - start
     if p.returncode != 0:
         err = p.stderr.decode("utf-8", "replace").strip().splitlines()
-        return None, p.stdout, f"exit status {p.returncode}: {err[-1] if err else ''}"
+        how = (f"killed by signal {-p.returncode}" if p.returncode < 0
+               else f"exit status {p.returncode}")
+        return None, p.stdout, f"{how}: {err[-1] if err else '(no stderr)'}"
     return elapsed, p.stdout, None
 
 
