@@ -8,6 +8,7 @@
 #include "vm/objects/descriptors.hpp"
 #include "vm/objects/generator.hpp"
 #include "vm/ops.hpp"
+#include "vm/traceback.hpp"
 
 namespace asy::vm {
 
@@ -16,7 +17,7 @@ namespace asy::vm {
 Generator::~Generator() {
     if (in_unstarted && vm != nullptr && vm->interp) {
         vm->interp->unstarted.erase(this);
-        report_unawaited(*vm, keep_code ? keep_code->qualname : std::string("?"));
+        report_unawaited(*vm, keep_code ? keep_code->qualname : std::string("?"), origin_code.get(), origin_ip);
     }
     if (frame != nullptr) free_frame(*vm, frame);  // kFrameGenerator: plain free, no VM state used
 }
@@ -30,13 +31,30 @@ void Generator::trace(Tracer& t) {
 
 GenTypes& gen_types(VM& vm) { return interp_state(vm).gen_types; }
 
-void report_unawaited(VM& vm, std::string_view qualname) {
-    std::string msg = "sys:1: RuntimeWarning: coroutine '" + std::string(qualname) + "' was never awaited\n";
+void report_unawaited(VM& vm, std::string_view qualname, const Code* origin, uint32_t ip) {
+    std::string what = "RuntimeWarning: coroutine '" + std::string(qualname) + "' was never awaited\n";
+    const Position* pos = origin != nullptr ? origin->position_at(ip) : nullptr;
+    if (pos == nullptr) {
+        vm.write_out("sys:1: " + what, true);
+        return;
+    }
+    std::string msg = origin->filename + ":" + std::to_string(pos->line) + ": " + what;
+    std::string line = source_line(vm, origin->filename, pos->line);
+    if (!line.empty()) msg += "  " + line + "\n";
+    msg += "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n";
     vm.write_out(msg, true);
 }
 
 void shutdown_generators(VM& vm) {
     if (!vm.interp) return;
+    // Coroutines that became garbage report where they were created (as CPython does when the
+    // last reference goes); the ones still referenced at exit report "sys:1".
+    if (!vm.interp->unstarted.empty() && vm.frame == nullptr) {
+        bool was_paused = vm.heap.paused;
+        vm.heap.paused = false;
+        vm.heap.collect();
+        vm.heap.paused = was_paused;
+    }
     auto& set = vm.interp->unstarted;
     std::vector<Generator*> left(set.begin(), set.end());
     set.clear();
@@ -68,6 +86,10 @@ Generator* new_generator(VM& vm, Function* fn, Frame* frame) {
     frame->gen = g;
     if (kind == GenKind::Coroutine) {
         g->keep_code = fn->code->code;
+        if (vm.frame != nullptr) {
+            g->origin_code = vm.frame->code->code;
+            g->origin_ip = vm.frame->ip > 0 ? vm.frame->ip - 1 : 0;
+        }
         g->in_unstarted = true;
         interp_state(vm).unstarted.insert(g);
     }
@@ -179,9 +201,19 @@ SendStatus gen_send_ex(VM& vm, Generator* g, Value value, bool throwing, Value* 
         interp_state(vm).unstarted.erase(g);
     }
     Frame* f = g->frame;
-    if (g->state == GenState::Suspended && !throwing) *f->sp++ = value;
-    g->state = GenState::Running;
-    Value r = run_frame(vm, f, throwing);
+    Value r;
+    if (g->state == GenState::Created && throwing) {
+        // Thrown before the first instruction: no handler of the body applies (CPython raises
+        // at RESUME, before any try block); the traceback shows the def line.
+        if (vm.pending.is_obj() && vm.pending.o->type->layout == Layout::Exception) {
+            auto& tb = static_cast<Exception*>(vm.pending.o)->traceback;
+            tb.insert(tb.begin(), TracebackEntry{g->code, kTracebackDefLine});
+        }
+    } else {
+        if (g->state == GenState::Suspended && !throwing) *f->sp++ = value;
+        g->state = GenState::Running;
+        r = run_frame(vm, f, throwing);
+    }
     if (f->flags & kFrameSuspended) {
         g->state = GenState::Suspended;
         *out = r;

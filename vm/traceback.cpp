@@ -242,7 +242,15 @@ bool subscript_anchors(const std::u32string& seg, size_t* left, size_t* right) {
 // ---- one traceback entry ----
 
 void format_entry(VM& vm, std::string& out, CodeObj* co, uint32_t ip) {
-    const Position* pos = co->code->position_at(ip);
+    const Position* pos = ip == kTracebackDefLine ? nullptr : co->code->position_at(ip);
+    if (pos == nullptr) {
+        // Before the first instruction (throw() into an unstarted generator): the def line.
+        int lineno = co->code->first_line;
+        out += "  File \"" + co->filename->s + "\", line " + std::to_string(lineno) + ", in " + co->name->s + "\n";
+        std::string text = source_line(vm, co->filename->s, lineno);
+        if (!text.empty()) out += "    " + text + "\n";
+        return;
+    }
     int lineno = pos != nullptr ? pos->line : co->code->first_line;
     out += "  File \"" + co->filename->s + "\", line " + std::to_string(lineno) + ", in " + co->name->s + "\n";
     std::string line;
@@ -313,7 +321,7 @@ void format_traceback(VM& vm, std::string& out, const std::vector<TracebackEntry
     };
     for (size_t i = first; i < tb.size(); ++i) {
         CodeObj* co = tb[i].code;
-        const Position* pos = co->code->position_at(tb[i].ip);
+        const Position* pos = tb[i].ip == kTracebackDefLine ? nullptr : co->code->position_at(tb[i].ip);
         int line = pos != nullptr ? pos->line : co->code->first_line;
         bool same = last_code != nullptr && co->filename == last_code->filename && co->name == last_code->name &&
                     line == last_line;
@@ -472,6 +480,15 @@ void format_chain(VM& vm, std::string& out, Value exc, std::vector<Obj*>& seen, 
 }
 
 }  // namespace
+
+std::string source_line(VM& vm, const std::string& filename, int lineno) {
+    std::string line;
+    if (!get_line(vm, filename, lineno, &line)) return "";
+    size_t a = line.find_first_not_of(" \t\f\r\n\v");
+    if (a == std::string::npos) return "";
+    size_t b = line.find_last_not_of(" \t\f\r\n\v");
+    return line.substr(a, b - a + 1);
+}
 
 std::string format_exception(VM& vm, Value exc) {
     // Callers often hold `exc` only in a local (taken from vm.pending): keep it and the

@@ -14,6 +14,10 @@ namespace asy::vm {
 std::string format_exception(VM& vm, Value exc);
 // Only the last line(s): "TypeName: message" (+ __notes__), as traceback.format_exception_only.
 std::string format_exception_only(VM& vm, Value exc);
+// One source line, stripped ("" when unavailable), for warnings.
+std::string source_line(VM& vm, const std::string& filename, int lineno);
+// TracebackEntry::ip for "before the first instruction": shows the code's def line.
+constexpr uint32_t kTracebackDefLine = 0xffffffffu;
 // format_exception written to stderr through vm.write_out.
 void print_exception(VM& vm, Value exc);
 

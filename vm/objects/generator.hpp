@@ -28,6 +28,8 @@ struct Generator : Obj {
     bool ag_running_async = false;
     bool ag_closed = false;
     std::shared_ptr<const Code> keep_code;  // for the never-awaited warning at destruction
+    std::shared_ptr<const Code> origin_code;  // coroutines: where they were created
+    uint32_t origin_ip = 0;
 
     ~Generator() override;
     void trace(Tracer& t) override;
@@ -90,8 +92,10 @@ Value get_anext(VM& vm, Value aiter);
 Value get_yield_from_iter(VM& vm, Value obj, CodeObj* current);
 Value async_gen_wrap(VM& vm, Value v);
 
-// "sys:1: RuntimeWarning: coroutine 'qualname' was never awaited" on stderr.
-void report_unawaited(VM& vm, std::string_view qualname);
+// "sys:1: RuntimeWarning: coroutine 'qualname' was never awaited" on stderr; with `origin`
+// (the code that created it), CPython's "file:line: RuntimeWarning: ..." form with the source
+// line and the tracemalloc hint instead.
+void report_unawaited(VM& vm, std::string_view qualname, const Code* origin = nullptr, uint32_t ip = 0);
 // Called by VM teardown before the heap frees objects: reports never-awaited coroutines still
 // alive and detaches generators from the interpreter state.
 void shutdown_generators(VM& vm);
