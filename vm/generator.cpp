@@ -740,7 +740,9 @@ void init_generator_types(VM& vm) {
         t.mark(g.async_gen_asend);
         t.mark(g.async_gen_athrow);
         t.mark(g.coroutine_wrapper);
+        t.mark(g.traceback);
     });
+    init_traceback_type(vm);
 
     for (Type* t : {vm.types.generator, vm.types.coroutine, vm.types.async_generator}) {
         def_getset(vm, t, "__name__", gen_name, gen_set_name);

@@ -7,6 +7,7 @@
 #include "vm/interpreter.hpp"
 #include "vm/objects/exception.hpp"
 #include "vm/ops.hpp"
+#include "vm/traceback.hpp"
 
 namespace asy::vm::interp {
 
@@ -334,7 +335,8 @@ Value before_with(VM& vm, Value mgr, Value* exit_out, bool async) {
 }
 
 Value with_except_start(VM& vm, Value exit, Value exc) {
-    Value args[3] = {Value::object(type_of(vm, exc)), exc, Value::none()};
+    Value tb = make_traceback(vm, exc);
+    Value args[3] = {Value::object(type_of(vm, exc)), exc, tb};
     return vm.call(exit, args, 3);
 }
 

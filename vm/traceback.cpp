@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "vm/objects/descriptors.hpp"
 #include "vm/objects/exception.hpp"
+#include "vm/objects/generator.hpp"
 #include "vm/ops.hpp"
 
 namespace asy::vm {
@@ -480,6 +482,61 @@ void format_chain(VM& vm, std::string& out, Value exc, std::vector<Obj*>& seen, 
 }
 
 }  // namespace
+
+// ---- traceback objects ----
+
+namespace {
+
+struct TracebackObj : Obj {
+    Value exc;
+    uint32_t index = 0;
+    void trace(Tracer& t) override { t.mark(exc); }
+};
+
+const TracebackEntry* tb_entry(Value o) {
+    auto* tb = static_cast<TracebackObj*>(o.o);
+    auto& entries = static_cast<Exception*>(tb->exc.o)->traceback;
+    return tb->index < entries.size() ? &entries[tb->index] : nullptr;
+}
+
+Value tb_lineno(VM&, Value o, GetSetDescr*) {
+    const TracebackEntry* e = tb_entry(o);
+    if (e == nullptr) return Value::none();
+    const Position* pos = e->ip == kTracebackDefLine ? nullptr : e->code->code->position_at(e->ip);
+    return Value::integer(pos != nullptr ? pos->line : e->code->code->first_line);
+}
+Value tb_lasti(VM&, Value o, GetSetDescr*) {
+    const TracebackEntry* e = tb_entry(o);
+    return Value::integer(e == nullptr || e->ip == kTracebackDefLine ? -1 : static_cast<int64_t>(e->ip) * 2);
+}
+Value tb_next(VM& vm, Value o, GetSetDescr*) {
+    auto* tb = static_cast<TracebackObj*>(o.o);
+    auto& entries = static_cast<Exception*>(tb->exc.o)->traceback;
+    if (tb->index + 1 >= entries.size()) return Value::none();
+    auto* next = vm.alloc<TracebackObj>(gen_types(vm).traceback);
+    next->exc = tb->exc;
+    next->index = tb->index + 1;
+    return Value::object(next);
+}
+Value tb_frame(VM&, Value, GetSetDescr*) { return Value::none(); }
+
+}  // namespace
+
+Value make_traceback(VM& vm, Value exc) {
+    if (!is_exc(exc) || static_cast<Exception*>(exc.o)->traceback.empty()) return Value::none();
+    auto* tb = vm.alloc<TracebackObj>(gen_types(vm).traceback);
+    tb->exc = exc;
+    return Value::object(tb);
+}
+
+void init_traceback_type(VM& vm) {
+    Type* t = new_builtin_type(vm, "traceback", vm.types.object, Layout::Other, nullptr, 0);
+    gen_types(vm).traceback = t;
+    def_getset(vm, t, "tb_lineno", tb_lineno);
+    def_getset(vm, t, "tb_lasti", tb_lasti);
+    def_getset(vm, t, "tb_next", tb_next);
+    def_getset(vm, t, "tb_frame", tb_frame);
+}
 
 std::string source_line(VM& vm, const std::string& filename, int lineno) {
     std::string line;

@@ -18,6 +18,10 @@ std::string format_exception_only(VM& vm, Value exc);
 std::string source_line(VM& vm, const std::string& filename, int lineno);
 // TracebackEntry::ip for "before the first instruction": shows the code's def line.
 constexpr uint32_t kTracebackDefLine = 0xffffffffu;
+// A traceback object for `exc` (tb_lineno, tb_lasti, tb_next, tb_frame None), or None when the
+// exception has no traceback entries. For __exit__ arguments and __traceback__.
+Value make_traceback(VM& vm, Value exc);
+void init_traceback_type(VM& vm);  // called by init_functions
 // format_exception written to stderr through vm.write_out.
 void print_exception(VM& vm, Value exc);
 

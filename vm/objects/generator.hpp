@@ -65,6 +65,7 @@ struct GenTypes {
     Type* async_gen_asend = nullptr;
     Type* async_gen_athrow = nullptr;
     Type* coroutine_wrapper = nullptr;
+    Type* traceback = nullptr;     // traceback objects (traceback.cpp)
 };
 GenTypes& gen_types(VM& vm);
 // Create the extra types and register generator/coroutine/async generator methods (called by
