@@ -13,10 +13,13 @@
 
 namespace asy {
 
+struct InteractiveState;  // api/interactive.cpp
+
 struct Runtime::Impl {
     explicit Impl(Options opts);
     vm::VM vm;
     std::vector<std::string> path;   // module search path (script dir first)
+    std::shared_ptr<InteractiveState> interactive;  // REPL state, created on first use
 
     // Parse and compile; on a syntax error fills `status` and returns null.
     std::shared_ptr<const vm::Code> compile(std::string_view source, std::string_view filename,

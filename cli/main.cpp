@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "asy/asy.hpp"
+#include "cli/repl.hpp"
 
 namespace {
 
@@ -23,6 +24,8 @@ const char kUsage[] =
     "  -c cmd         program passed in as string (terminates option list)\n"
     "  -m mod         run library module as a script (terminates option list)\n"
     "  --disasm file  print the bytecode of file and exit\n"
+    "  -i             inspect interactively after running the script or command; force the\n"
+    "                 REPL even if stdin does not appear to be a terminal\n"
     "  -h, --help     print this help message and exit\n"
     "  -V, --version  print the version number and exit\n"
     "  file           program read from script file\n"
@@ -56,8 +59,18 @@ std::string read_stdin() {
 
 }  // namespace
 
+// After `-i FILE` / `-i -c CMD`: the REPL in the script's __main__, as `python3 -i` does (not
+// after SystemExit).
+int finish_interactive(asy::Runtime& rt, const asy::Status& st) {
+    if (st.system_exit) return finish(st);
+    std::fflush(stdout);
+    if (!st.ok) std::fputs(st.traceback.c_str(), stderr);
+    return asy::cli::run_repl(rt, isatty(STDIN_FILENO) != 0);
+}
+
 int main(int argc, char** argv) {
     asy::Options options;
+    bool interactive = false;
     options.path = search_path_from_env();
 
     int i = 1;
@@ -66,6 +79,10 @@ int main(int argc, char** argv) {
         if (arg == "-h" || arg == "--help") {
             std::fputs(kUsage, stdout);
             return 0;
+        }
+        if (arg == "-i") {
+            interactive = true;
+            continue;
         }
         if (arg == "-V" || arg == "--version") {
             std::printf("%s\n", asy::version_string());
@@ -100,7 +117,8 @@ int main(int argc, char** argv) {
             for (int j = i + 2; j < argc; ++j) options.argv.push_back(argv[j]);
             options.path.insert(options.path.begin(), "");
             asy::Runtime rt(options);
-            return finish(rt.exec(argv[i + 1], "<string>"));
+            asy::Status st = rt.exec(argv[i + 1], "<string>");
+            return interactive ? finish_interactive(rt, st) : finish(st);
         }
         if (arg == "-m") {
             if (i + 1 >= argc) {
@@ -131,16 +149,20 @@ int main(int argc, char** argv) {
     }
 
     if (i >= argc || std::string(argv[i]) == "-") {
-        // No file: run stdin (the interactive REPL comes with its own issue).
-        options.argv.push_back(i < argc ? "-" : "");
+        // No file: the REPL when stdin is a terminal (or with -i), else run stdin as a script.
+        bool dash = i < argc;
+        options.argv.push_back(dash ? "-" : "");
         for (int j = i + 1; j < argc; ++j) options.argv.push_back(argv[j]);
         options.path.insert(options.path.begin(), "");
         asy::Runtime rt(options);
+        bool tty = isatty(STDIN_FILENO) != 0;
+        if (interactive || (!dash && tty)) return asy::cli::run_repl(rt, tty);
         return finish(rt.exec(read_stdin(), "<stdin>"));
     }
 
     std::string path = argv[i];
     for (int j = i; j < argc; ++j) options.argv.push_back(argv[j]);
     asy::Runtime rt(options);
-    return finish(rt.exec_file(path));
+    asy::Status st = rt.exec_file(path);
+    return interactive ? finish_interactive(rt, st) : finish(st);
 }

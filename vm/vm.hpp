@@ -11,6 +11,7 @@
 // *read* must stay reachable from something rooted (their arguments are).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -164,6 +165,11 @@ public:
     Value run_code(std::shared_ptr<const Code> code, Dict* globals);
     // Make a fresh module namespace dict named `name` (sets __name__, __builtins__, __file__).
     Module* new_module(std::string_view name, std::string_view file = {});
+
+    // Set (from any thread or a signal handler) to ask running code to stop: the interpreter
+    // polls it at backward jumps and calls, clears it and raises KeyboardInterrupt. The REPL's
+    // SIGINT handler sets it (Runtime::request_interrupt).
+    std::atomic<bool> interrupt_requested{false};
 
     // ---- interpreter state (owned by interpreter.cpp) ----
     Frame* frame = nullptr;                   // innermost running frame

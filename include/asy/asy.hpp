@@ -66,6 +66,26 @@ public:
     // `status`.
     std::string disassemble(std::string_view source, std::string_view filename, Status* status);
 
+    // ---- interactive use (the REPL; api/interactive.cpp) ----
+    // True when `source` is an unfinished interactive input that more lines could complete (an
+    // open block whose last line is not blank, an open bracket or triple-quoted string, a
+    // trailing backslash): the REPL then shows the "... " prompt and reads on.
+    bool input_incomplete(std::string_view source);
+    // Compile `source` as one interactive input (CPython's 'single' mode) and run it in the
+    // persistent `__main__` module: expression statements print their repr and set `_`. An input
+    // with top-level `await` / `async for` / `async with` runs as a coroutine on the REPL's
+    // asyncio event loop (kept between inputs, so tasks created earlier progress while it runs).
+    Status exec_interactive(std::string_view source, std::string_view filename = "<stdin>");
+    // Tab-completion candidates for `word`: a name prefix (globals of `__main__`, builtins,
+    // keywords) or `expr.attr` where expr is a dotted name (attributes from dir(expr)). Callables
+    // get "(" appended, as CPython's rlcompleter does. Sorted, no duplicates.
+    std::vector<std::string> complete(std::string_view word);
+    // Ask the running code to stop with KeyboardInterrupt. Async-signal-safe (one lock-free
+    // atomic store): meant for a SIGINT handler. `clear_interrupt` drops an unconsumed request
+    // and says whether there was one.
+    void request_interrupt();
+    bool clear_interrupt();
+
     struct Impl;
 
 private:
