@@ -518,6 +518,10 @@ static bool scan_decimal(std::string_view s, std::string* out) {
 }
 
 bool parse_float_text(std::string_view text, double* out) {
+    std::string ascii;
+    for (char c : text) {
+        if (static_cast<unsigned char>(c) >= 0x80) { ascii = ascii_number_text(text); text = ascii; break; }
+    }
     std::string_view s = strip_number_text(text);
     bool neg = false;
     if (!s.empty() && (s[0] == '+' || s[0] == '-')) { neg = s[0] == '-'; s.remove_prefix(1); }

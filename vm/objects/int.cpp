@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstring>
 
+#include <utf8proc.h>
+
 #include "vm/format.hpp"
 #include "vm/init.hpp"
 #include "vm/objects/float.hpp"
@@ -489,6 +491,32 @@ std::string_view strip_number_text(std::string_view s) {
     return s;
 }
 
+std::string ascii_number_text(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) { out.push_back(static_cast<char>(c)); ++i; continue; }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
+                                              static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+        if (n <= 0) { out.push_back(static_cast<char>(c)); ++i; continue; }
+        utf8proc_category_t cat = utf8proc_category(cp);
+        if (cat == UTF8PROC_CATEGORY_ND) {
+            // Decimal digits come in runs of ten starting at zero: count back to the run's start.
+            int k = 0;
+            while (utf8proc_category(cp - k - 1) == UTF8PROC_CATEGORY_ND) ++k;
+            out.push_back(static_cast<char>('0' + k % 10));
+        } else if (cat == UTF8PROC_CATEGORY_ZS || cp == 0x85 || cp == 0x2028 || cp == 0x2029) {
+            out.push_back(' ');
+        } else {
+            out.append(s.substr(i, static_cast<size_t>(n)));
+        }
+        i += static_cast<size_t>(n);
+    }
+    return out;
+}
+
 static int digit_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'z') return c - 'a' + 10;
@@ -541,7 +569,12 @@ Value int_from_string(VM& vm, std::string_view text, int base) {
         return vm.raise(vm.exc.ValueError, "int() base must be >= 2 and <= 36, or 0");
     Mpz m;
     size_t too_long = 0;
-    if (!parse_int_text(text, base, m, &too_long)) {
+    std::string ascii;
+    std::string_view digits = text;
+    for (char c : text) {
+        if (static_cast<unsigned char>(c) >= 0x80) { ascii = ascii_number_text(text); digits = ascii; break; }
+    }
+    if (!parse_int_text(digits, base, m, &too_long)) {
         Str* r = repr(vm, str_value(vm, text));
         if (!r) return {};
         std::string msg = "invalid literal for int() with base " + std::to_string(base) + ": " + r->s;

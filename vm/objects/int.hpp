@@ -76,6 +76,8 @@ bool int_to_double(VM& vm, Value v, double* out);
 Value int_from_string(VM& vm, std::string_view text, int base);
 // Text with Python's surrounding whitespace removed (for int()/float() parsing).
 std::string_view strip_number_text(std::string_view s);
+// Unicode decimal digits -> ASCII digits and Unicode spaces -> ' ' (int("٣") == 3).
+std::string ascii_number_text(std::string_view s);
 // int(x) for a double: truncation; OverflowError/ValueError for inf/nan.
 Value int_from_double(VM& vm, double d);
 // The ints' Value for bool/int-subclass instance etc. used by int(x) / operator.index(x):
