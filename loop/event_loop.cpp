@@ -12,6 +12,7 @@ EventLoop::EventLoop(vm::VM& vm) : vm_(vm) {
 }
 
 EventLoop::~EventLoop() {
+    curl.reset();
     uv_close(reinterpret_cast<uv_handle_t*>(&timer_), nullptr);
     // Let close callbacks run, then release the loop.
     uv_run(&uv_, UV_RUN_NOWAIT);
@@ -22,7 +23,22 @@ void EventLoop::complete(vm::Value callback, vm::Tuple* args) {
     completed_.push_back({callback, args});
 }
 
+uint64_t EventLoop::hold(vm::Value v) {
+    uint64_t key = next_hold_++;
+    held_.emplace(key, v);
+    return key;
+}
+
+vm::Value EventLoop::release(uint64_t key) {
+    auto it = held_.find(key);
+    if (it == held_.end()) return vm::Value::empty();
+    vm::Value v = it->second;
+    held_.erase(it);
+    return v;
+}
+
 void EventLoop::trace(vm::Tracer& t) {
+    for (auto& [key, v] : held_) t.mark(v);
     for (auto& c : completed_) {
         t.mark(c.callback);
         t.mark(c.args);

@@ -6,6 +6,7 @@
 #include <uv.h>
 
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "vm/vm.hpp"
@@ -39,6 +40,15 @@ public:
     uv_loop_t* uv() { return &uv_; }
     void trace(vm::Tracer& t);
 
+    // Values an in-flight native operation needs at completion (its callback, its handle) stay
+    // reachable from this loop's GC root between hold() and release(key).
+    uint64_t hold(vm::Value v);
+    vm::Value release(uint64_t key);
+
+    // Per-loop state of the http module (loop::CurlDriver), made on first use. Destroyed first
+    // in ~EventLoop so it can close its uv handles while the uv loop is still open.
+    std::shared_ptr<void> curl;
+
     // The loop of a VM, created on first use.
     static EventLoop& of(vm::VM& vm);
 
@@ -47,6 +57,8 @@ private:
     uv_loop_t uv_;
     uv_timer_t timer_;
     std::vector<Completion> completed_;
+    std::unordered_map<uint64_t, vm::Value> held_;
+    uint64_t next_hold_ = 1;
     int pending_ = 0;
 };
 

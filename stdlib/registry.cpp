@@ -16,6 +16,8 @@ const NativeModule kModules[] = {
     {"_random", init_random_core_module},
     {"_os", init_os_core_module},
     {"_json", init_json_core_module},
+    {"_files", init_files_core_module},
+    {"_http", init_http_core_module},
 };
 
 vm::Value load_native(vm::VM& vm, vm::Str* fullname) {
