@@ -55,13 +55,27 @@ Value descr_get(VM& vm, Value d, Value obj, Type* type) {
     Type* t = d.o->type;
     if (t == vm.types.function) return on_class ? d : bind(vm, d, obj);
     if (t == vm.types.native_function) {
-        if (!static_cast<NativeFunction*>(d.o)->is_method || on_class) return d;
-        return bind(vm, d, obj);
+        NativeFunction* nf = static_cast<NativeFunction*>(d.o);
+        if (!nf->is_method || on_class) return d;
+        // A bound built-in method is a native with `self` set ("<built-in method append of list ...>").
+        NativeFunction* b = vm.alloc<NativeFunction>(vm.types.native_function);
+        b->fn = nf->fn;
+        b->name = nf->name;
+        b->qualname = nf->qualname;
+        b->self = obj;
+        b->data = nf->data;
+        b->ptr = nf->ptr;
+        b->doc = nf->doc;
+        return Value::object(b);
     }
     if (t->layout == Layout::StaticMethod && !(t->flags & kTypeHeap)) return static_cast<StaticMethod*>(d.o)->func;
     if (t->layout == Layout::ClassMethod && !(t->flags & kTypeHeap)) {
         Type* cls = type ? type : type_of(vm, obj);
-        return bind(vm, static_cast<ClassMethod*>(d.o)->func, Value::object(cls));
+        Value f = static_cast<ClassMethod*>(d.o)->func;
+        // 3.9-3.12 chain through the wrapped object's __get__ (classmethod(property(...))).
+        if (f.is_obj() && f.o->type != vm.types.function && f.o->type != vm.types.native_function && descr_has_get(vm, f))
+            return descr_get(vm, f, Value::object(cls), cls);
+        return bind(vm, f, Value::object(cls));
     }
     if (t == vm.types.getset_descriptor) {
         if (on_class) return d;
@@ -142,7 +156,8 @@ Value generic_getattr(VM& vm, Value obj, Str* name) {
     if (!d.is_empty() && d.is_obj()) {
         Type* dt = d.o->type;
         // Plain methods are the common case: not data descriptors, so the instance dict wins.
-        if (dt != vm.types.function && dt != vm.types.native_function && descr_is_data(vm, d))
+        if (dt != vm.types.function && dt != vm.types.native_function && descr_is_data(vm, d) &&
+            descr_has_get(vm, d))
             return descr_get(vm, d, obj, t);
     }
     if (obj.is_obj() && obj.o->dict) {

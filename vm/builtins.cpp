@@ -161,11 +161,9 @@ Value bi_callable(VM& vm, const Args& a) {
 }
 
 Str* attr_name(VM& vm, Value v, const char* fname) {
+    (void)fname;
     if (!is_str_value(v)) {
-        if (fname)
-            vm.raise_format(vm.exc.TypeError, "%s(): attribute name must be string", fname);
-        else
-            vm.raise_format(vm.exc.TypeError, "attribute name must be string, not '%s'", type_name(vm, v).c_str());
+        vm.raise_format(vm.exc.TypeError, "attribute name must be string, not '%s'", type_name(vm, v).c_str());
         return nullptr;
     }
     Str* s = static_cast<Str*>(v.o);
@@ -381,6 +379,8 @@ Value bi_sum(VM& vm, const Args& a) {
 Value bi_sorted(VM& vm, const Args& a) {
     if (a.npos != 1) return vm.raise_format(vm.exc.TypeError, "sorted expected 1 argument, got %u", a.npos);
     Value kw[2];
+    if (kwcount(a) > 2)
+        return vm.raise_format(vm.exc.TypeError, "sort() takes at most 2 keyword arguments (%u given)", kwcount(a));
     if (!take_kw(vm, a, "sort", {"key", "reverse"}, kw)) return Value::empty();
     List* l = list_from_iterable(vm, a.pos[0]);
     if (!l) return Value::empty();

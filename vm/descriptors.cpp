@@ -58,6 +58,7 @@ static Value object_new(VM& vm, const Args& a) {
     if (!is_type_obj(a.pos[0]))
         return vm.raise_format(vm.exc.TypeError, "object.__new__(X): X is not a type object (%s)", type_name(vm, a.pos[0]).c_str());
     Type* t = as_type(a.pos[0]);
+    if (!t->alloc_instance) return vm.raise_format(vm.exc.TypeError, "cannot create '%s' instances", t->name->s.c_str());
     if (excess_args(a)) {
         if (overrides(vm, t, vm.names.__new__, object_new))
             return vm.raise(vm.exc.TypeError, "object.__new__() takes exactly one argument (the type to instantiate)");
@@ -491,6 +492,51 @@ static Value super_self_class(VM&, Value o, GetSetDescr*) {
     return s->obj_type ? Value::object(s->obj_type) : Value::none();
 }
 
+// ---- mappingproxy ----------------------------------------------------------------------------
+
+static Value mp_of(const Args& a) { return static_cast<MappingProxy*>(a.pos[0].o)->mapping; }
+
+static Value mp_forward(VM& vm, const Args& a, const char* name) {
+    Value m = mp_of(a);
+    Value f = get_attr(vm, m, vm.intern(name));
+    if (f.is_empty()) return f;
+    Args rest = a;
+    rest.pos = a.pos + 1;
+    rest.npos = a.npos - 1;
+    return call_object(vm, f, rest);
+}
+
+static Value mp_getitem(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "__getitem__", 2, 2)) return Value::empty();
+    return get_item(vm, mp_of(a), a.pos[1]);
+}
+static Value mp_get(VM& vm, const Args& a) { return mp_forward(vm, a, "get"); }
+static Value mp_keys(VM& vm, const Args& a) { return mp_forward(vm, a, "keys"); }
+static Value mp_values(VM& vm, const Args& a) { return mp_forward(vm, a, "values"); }
+static Value mp_items(VM& vm, const Args& a) { return mp_forward(vm, a, "items"); }
+static Value mp_copy(VM& vm, const Args& a) { return mp_forward(vm, a, "copy"); }
+static Value mp_iter(VM& vm, const Args& a) { return get_iter(vm, mp_of(a)); }
+static Value mp_len(VM& vm, const Args& a) {
+    int64_t n = length(vm, mp_of(a));
+    return n < 0 ? Value::empty() : Value::integer(n);
+}
+static Value mp_contains(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "__contains__", 2, 2)) return Value::empty();
+    int r = contains(vm, mp_of(a), a.pos[1]);
+    return r < 0 ? Value::empty() : Value::boolean(r);
+}
+static Value mp_repr(VM& vm, const Args& a) {
+    Str* r = repr(vm, mp_of(a));
+    if (!r) return Value::empty();
+    return str_value(vm, "mappingproxy(" + r->s + ")");
+}
+static Value mp_eq(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "__eq__", 2, 2)) return Value::empty();
+    Value other = a.pos[1];
+    if (other.is_obj() && other.o->type == vm.types.mappingproxy) other = static_cast<MappingProxy*>(other.o)->mapping;
+    return compare(vm, CompareKind::Eq, mp_of(a), other);
+}
+
 static ClassMethod* classmethod_of(VM& vm, NativeFunction* f) {
     ClassMethod* cm = vm.alloc<ClassMethod>(vm.types.classmethod);
     cm->func = Value::object(f);
@@ -556,6 +602,19 @@ void init_descriptor_methods(VM& vm) {
     def_method(vm, T.staticmethod, "__get__", staticmethod_get);
     def_method(vm, T.staticmethod, "__call__", staticmethod_call);
     def_method(vm, T.classmethod, "__get__", classmethod_get);
+
+    Type* MP = T.mappingproxy;
+    def_method(vm, MP, "__getitem__", mp_getitem);
+    def_method(vm, MP, "get", mp_get);
+    def_method(vm, MP, "keys", mp_keys);
+    def_method(vm, MP, "values", mp_values);
+    def_method(vm, MP, "items", mp_items);
+    def_method(vm, MP, "copy", mp_copy);
+    def_method(vm, MP, "__iter__", mp_iter);
+    def_method(vm, MP, "__len__", mp_len);
+    def_method(vm, MP, "__contains__", mp_contains);
+    def_method(vm, MP, "__repr__", mp_repr);
+    def_method(vm, MP, "__eq__", mp_eq);
 
     Type* S = T.super;
     def_method(vm, S, "__init__", super_init);

@@ -33,9 +33,21 @@ bool is_seq_for_concat(VM& vm, const Value& v) {
 
 // One side's implementation of a binary operator: NotImplemented, a result, or Empty (error).
 // `reflected`: x is the right operand, called as x.__rop__(other).
+bool float_op(BinOpKind op) {
+    switch (op) {
+    case BinOpKind::Add: case BinOpKind::Subtract: case BinOpKind::Multiply: case BinOpKind::TrueDivide:
+    case BinOpKind::FloorDivide: case BinOpKind::Remainder: case BinOpKind::Power: return true;
+    default: return false;
+    }
+}
+
 Value side_call(VM& vm, BinOpKind op, Value x, Value other, bool reflected, Str* dunder, bool numeric) {
     Type* t = type_of(vm, x);
-    if (!numeric) {
+    if (numeric && op == BinOpKind::MatrixMultiply && (is_exact_intlike(vm, x) || t == vm.types.float_)) {
+        return vm.not_implemented;
+    } else if (numeric && t == vm.types.float_ && !float_op(op)) {
+        return vm.not_implemented;
+    } else if (!numeric) {
     } else if (is_exact_intlike(vm, x)) return reflected ? int_binary_op(vm, op, other, x) : int_binary_op(vm, op, x, other);
     else if (t == vm.types.float_) return reflected ? float_binary_op(vm, op, other, x) : float_binary_op(vm, op, x, other);
     Value f = type_lookup(t, dunder);
@@ -98,6 +110,11 @@ Value binary_type_error(VM& vm, BinOpKind op, bool inplace, Value a, Value b) {
             return vm.raise_format(vm.exc.TypeError, "can only concatenate %s (not \"%s\") to %s", t->name->s.c_str(),
                                    type_name(vm, b).c_str(), t->name->s.c_str());
     }
+    if (op == BinOpKind::Add && a.is_obj() && a.o->type->layout == Layout::Bytes && !is_seq_for_concat(vm, b))
+        return vm.raise_format(vm.exc.TypeError, "can't concat %s to %s", type_name(vm, b).c_str(), type_name(vm, a).c_str());
+    if (op == BinOpKind::Add && a.is_obj() && a.o->type->layout == Layout::Bytes && b.is_obj() &&
+        b.o->type->layout != Layout::Bytes)
+        return vm.raise_format(vm.exc.TypeError, "can't concat %s to %s", type_name(vm, b).c_str(), type_name(vm, a).c_str());
     if (op == BinOpKind::Multiply && (is_seq_for_concat(vm, a) || is_seq_for_concat(vm, b))) {
         Value other = is_seq_for_concat(vm, a) ? b : a;
         if (!is_int_like(vm, other))
@@ -136,11 +153,12 @@ inline Value fast_numeric(VM& vm, BinOpKind op, Value a, Value b) {
                 return Value::integer(m);
             }
             break;
+        case BinOpKind::MatrixMultiply: return Value::empty();
         default: break;
         }
         return int_binary_op(vm, op, a, b);
     }
-    if (a.is_float() || b.is_float()) {
+    if ((a.is_float() || b.is_float()) && float_op(op)) {
         double x, y;
         if (a.is_float()) x = a.f;
         else if (a.is_int() && a.i >= -(int64_t(1) << 53) && a.i <= (int64_t(1) << 53)) x = static_cast<double>(a.i);
@@ -449,7 +467,11 @@ int contains(VM& vm, Value container, Value item) {
             return str_contains(static_cast<Str*>(container.o), static_cast<Str*>(item.o));
         }
         Value f = type_lookup(t, vm.names.__contains__);
-        if (!f.is_empty() && !f.is_none()) {
+        if (f.is_none()) {
+            vm.raise_format(vm.exc.TypeError, "'%s' object is not a container", type_name(vm, container).c_str());
+            return -1;
+        }
+        if (!f.is_empty()) {
             Value r = call_descriptor(vm, f, container, &item, 1);
             if (r.is_empty()) return -1;
             return truthy(vm, r);
@@ -537,7 +559,7 @@ bool del_item(VM& vm, Value obj, Value key) {
         Value f = type_lookup(t, vm.names.__delitem__);
         if (!f.is_empty() && !f.is_none()) return !call_descriptor(vm, f, obj, &key, 1).is_empty();
     }
-    vm.raise_format(vm.exc.TypeError, "'%s' object doesn't support item deletion", type_name(vm, obj).c_str());
+    vm.raise_format(vm.exc.TypeError, "'%s' object does not support item deletion", type_name(vm, obj).c_str());
     return false;
 }
 

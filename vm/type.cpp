@@ -201,9 +201,12 @@ void init_core_types(VM& vm) {
         {T.frame, "frame", nullptr, Layout::Other, nullptr, 0},
         {T.getset_descriptor, "getset_descriptor", nullptr, Layout::Other, nullptr, 0},
         {T.generic_alias, "GenericAlias", nullptr, Layout::Other, nullptr, 0},
+        {T.mappingproxy, "mappingproxy", nullptr, Layout::Other, nullptr, 0},
+        {T.union_type, "UnionType", nullptr, Layout::Other, nullptr, 0},
     };
     for (const Row& r : rows) init_type_fields(vm, r.t, r.name, r.base ? r.base : T.object, r.layout, r.alloc, r.flags);
     T.generic_alias->module = vm.intern("types");
+    T.union_type->module = vm.intern("types");
     vm.not_implemented = Value::object(vm.alloc<Instance>(T.notimplemented));
     vm.ellipsis = Value::object(vm.alloc<Instance>(T.ellipsis));
     // Mutable containers are unhashable (their dicts are filled in by their owners later).
@@ -219,6 +222,7 @@ int isinstance_full(VM& vm, Value v, Value cls) {
     Type* vt = type_of(vm, v);
     if (cls.is_obj() && cls.o == vt) return 1;
     if (is_type_obj(cls) && cls.o->type == vm.types.type) return is_subtype(vt, as_type(cls)) ? 1 : 0;
+    if (cls.is_obj() && cls.o->type == vm.types.union_type) cls = static_cast<UnionObj*>(cls.o)->args;
     if (cls.is_obj() && cls.o->type->layout == Layout::Tuple) {
         Tuple* t = static_cast<Tuple*>(cls.o);
         for (size_t i = 0; i < t->items.size(); ++i) {
@@ -248,6 +252,7 @@ int isinstance_full(VM& vm, Value v, Value cls) {
 }
 
 static int subclass_check(VM& vm, Value sub, Value cls, const char* fname) {
+    if (cls.is_obj() && cls.o->type == vm.types.union_type) cls = static_cast<UnionObj*>(cls.o)->args;
     if (cls.is_obj() && cls.o->type->layout == Layout::Tuple) {
         Tuple* t = static_cast<Tuple*>(cls.o);
         for (size_t i = 0; i < t->items.size(); ++i) {
@@ -346,10 +351,14 @@ static bool c3_mro(VM& vm, Type* t, std::vector<Type*>* out) {
             if (!in_tail) { cand = head; break; }
         }
         if (!cand) {
+            // Name the classes still in conflict: the remaining heads, each once.
+            std::vector<Type*> heads;
+            for (auto& s : seqs)
+                if (!s.empty() && std::find(heads.begin(), heads.end(), s.front()) == heads.end()) heads.push_back(s.front());
             std::string names;
-            for (size_t i = 0; i < t->bases.size(); ++i) {
+            for (size_t i = 0; i < heads.size(); ++i) {
                 if (i) names += ", ";
-                names += t->bases[i]->name->s;
+                names += heads[i]->name->s;
             }
             vm.raise_format(vm.exc.TypeError, "Cannot create a consistent method resolution\norder (MRO) for bases %s",
                             names.c_str());
@@ -458,6 +467,7 @@ static bool apply_slots(VM& vm, Type* t, Value slots, bool* wants_dict) {
             names.push_back(n);
         }
     }
+    std::vector<Str*> slot_names;
     for (Value n : names) {
         if (!is_str_value(n)) {
             vm.raise_format(vm.exc.TypeError, "__slots__ items must be strings, not '%s'", type_name(vm, n).c_str());
@@ -470,8 +480,9 @@ static bool apply_slots(VM& vm, Type* t, Value slots, bool* wants_dict) {
             vm.raise_format(vm.exc.ValueError, "'%s' in __slots__ conflicts with class variable", s->s.c_str());
             return false;
         }
-        def_getset(vm, t, s->s.c_str(), slot_get, slot_set);
+        slot_names.push_back(s);
     }
+    for (Str* s : slot_names) def_getset(vm, t, s->s.c_str(), slot_get, slot_set);
     return true;
 }
 
@@ -738,6 +749,86 @@ static Value type_dir(VM& vm, const Args& a) {
     return Value::object(l);
 }
 
+// ---- types.UnionType (int | str) ---------------------------------------------------------------
+
+static bool union_member(VM& vm, Value v) {
+    return v.is_none() || is_type_obj(v) || (v.is_obj() && (v.o->type == vm.types.union_type || v.o->type == vm.types.generic_alias));
+}
+
+static void union_add(VM& vm, std::vector<Value>* out, Value v) {
+    if (v.is_none()) v = Value::object(vm.types.none);
+    if (v.is_obj() && v.o->type == vm.types.union_type) {
+        for (Value x : static_cast<Tuple*>(static_cast<UnionObj*>(v.o)->args.o)->items) union_add(vm, out, x);
+        return;
+    }
+    for (Value x : *out)
+        if (x.identical(v)) return;
+    out->push_back(v);
+}
+
+Value make_union(VM& vm, Value a, Value b) {
+    if (!union_member(vm, a) || !union_member(vm, b)) return vm.not_implemented;
+    std::vector<Value> items;
+    union_add(vm, &items, a);
+    union_add(vm, &items, b);
+    if (items.size() == 1) return items[0];
+    UnionObj* u = vm.alloc<UnionObj>(vm.types.union_type);
+    u->args = Value::object(new_tuple(vm, items.data(), items.size()));
+    return Value::object(u);
+}
+
+static Value type_or(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "__or__", 2, 2)) return Value::empty();
+    return make_union(vm, a.pos[0], a.pos[1]);
+}
+
+static Value type_ror(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "__ror__", 2, 2)) return Value::empty();
+    return make_union(vm, a.pos[1], a.pos[0]);
+}
+
+static Value union_repr(VM& vm, const Args& a) {
+    std::string s;
+    for (Value x : static_cast<Tuple*>(static_cast<UnionObj*>(a.pos[0].o)->args.o)->items) {
+        if (!s.empty()) s += " | ";
+        if (x.identical(Value::object(vm.types.none))) {
+            s += "None";
+        } else if (is_type_obj(x)) {
+            std::string mod = type_module(vm, as_type(x));
+            if (mod != "builtins") s += mod + ".";
+            s += type_qualname(as_type(x));
+        } else {
+            Str* r = repr(vm, x);
+            if (!r) return Value::empty();
+            s += r->s;
+        }
+    }
+    return str_value(vm, s);
+}
+
+static Value union_args(VM&, Value o, GetSetDescr*) { return static_cast<UnionObj*>(o.o)->args; }
+
+static Value union_eq(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "__eq__", 2, 2)) return Value::empty();
+    if (!(a.pos[1].is_obj() && a.pos[1].o->type == vm.types.union_type)) return vm.not_implemented;
+    auto& x = static_cast<Tuple*>(static_cast<UnionObj*>(a.pos[0].o)->args.o)->items;
+    auto& y = static_cast<Tuple*>(static_cast<UnionObj*>(a.pos[1].o)->args.o)->items;
+    if (x.size() != y.size()) return Value::boolean(false);
+    for (Value v : x) {
+        bool found = false;
+        for (Value w : y) found = found || v.identical(w);
+        if (!found) return Value::boolean(false);
+    }
+    return Value::boolean(true);
+}
+
+static Value union_hash(VM& vm, const Args& a) {
+    uint64_t h = 0;
+    for (Value v : static_cast<Tuple*>(static_cast<UnionObj*>(a.pos[0].o)->args.o)->items) h ^= hash_pointer(v.o);
+    (void)vm;
+    return Value::integer(static_cast<int64_t>(h >> 1));
+}
+
 static Value get_type_name(VM&, Value obj, GetSetDescr*) { return Value::object(as_type(obj)->name); }
 static Value get_type_qualname(VM&, Value obj, GetSetDescr*) { return Value::object(as_type(obj)->qualname); }
 static bool set_type_name(VM& vm, Value obj, Value v, GetSetDescr* d) {
@@ -792,7 +883,11 @@ static Value get_type_mro(VM& vm, Value obj, GetSetDescr*) {
     for (size_t i = 0; i < t->mro.size(); ++i) tu->items[i] = Value::object(t->mro[i]);
     return Value::object(tu);
 }
-static Value get_type_dict(VM&, Value obj, GetSetDescr*) { return Value::object(as_type(obj)->dict); }
+static Value get_type_dict(VM& vm, Value obj, GetSetDescr*) {
+    MappingProxy* p = vm.alloc<MappingProxy>(vm.types.mappingproxy);
+    p->mapping = Value::object(as_type(obj)->dict);
+    return Value::object(p);
+}
 static Value get_type_doc(VM& vm, Value obj, GetSetDescr*) {
     Type* t = as_type(obj);
     Value d = dict_get_str(t->dict, vm.names.__doc__);
@@ -818,6 +913,15 @@ void init_type_methods(VM& vm) {
     def_method(vm, T, "__instancecheck__", type_instancecheck);
     def_method(vm, T, "__subclasscheck__", type_subclasscheck);
     def_method(vm, T, "__dir__", type_dir);
+    def_method(vm, T, "__or__", type_or);
+    def_method(vm, T, "__ror__", type_ror);
+    Type* U = vm.types.union_type;
+    def_method(vm, U, "__repr__", union_repr);
+    def_method(vm, U, "__or__", type_or);
+    def_method(vm, U, "__ror__", type_ror);
+    def_method(vm, U, "__eq__", union_eq);
+    def_method(vm, U, "__hash__", union_hash);
+    def_getset(vm, U, "__args__", union_args);
     NativeFunction* prep = new_native(vm, "__prepare__", type_prepare);
     ClassMethod* cm = vm.alloc<ClassMethod>(vm.types.classmethod);
     cm->func = Value::object(prep);

@@ -40,7 +40,7 @@ struct Frame;
     X(function) X(native_function) X(bound_method) X(code) X(cell) X(module) X(generator)       \
     X(coroutine) X(async_generator) X(property) X(staticmethod) X(classmethod) X(super)         \
     X(dict_keys) X(dict_values) X(dict_items) X(iterator) X(frame)                      \
-    X(getset_descriptor) X(generic_alias)
+    X(getset_descriptor) X(generic_alias) X(mappingproxy) X(union_type)
 
 // The standard exception hierarchy (CPython 3.11), as fields: `vm.exc.TypeError`.
 #define ASY_EXCEPTION_TYPES(X)                                                                  \

@@ -47,4 +47,16 @@ struct GetSetDescr : Obj {
     void trace(Tracer& t) override { t.mark(name); t.mark(owner); t.mark(data); }
 };
 
+// types.MappingProxyType: the read-only view `C.__dict__` returns.
+struct MappingProxy : Obj {
+    Value mapping;
+    void trace(Tracer& t) override { t.mark(mapping); }
+};
+
+// types.UnionType: `int | str`, usable with isinstance/issubclass.
+struct UnionObj : Obj {
+    Value args;                    // tuple of the member types (None as type(None))
+    void trace(Tracer& t) override { t.mark(args); }
+};
+
 }  // namespace asy::vm
