@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "vm/format.hpp"
+#include "vm/objects/bytes.hpp"
 #include "vm/objects/float.hpp"
 #include "vm/objects/int.hpp"
 #include "vm/ops.hpp"
@@ -23,6 +24,7 @@ struct PercentState {
     size_t argidx = 0;
     Value single;                  // when args is not a tuple
     Value dict;                    // mapping for %(key)s, or Empty
+    bool bytes = false;            // bytes % args: byte counts, %b, bytes keys and results
 };
 
 size_t cp_len(unsigned char c) {
@@ -120,10 +122,11 @@ wrongtype:
 }
 
 // Pad `body` as CPython's unicode_format_arg_output does. `numeric`: the sign/prefix rules apply.
-void output_arg(std::string* out, std::string_view body, char conv, unsigned flags, int64_t width, bool numeric) {
+void output_arg(std::string* out, std::string_view body, char conv, unsigned flags, int64_t width, bool numeric,
+                bool bytes) {
     char fill = (numeric && (flags & kZero)) ? '0' : ' ';
     char sign = 0;
-    int64_t len = cp_count(body);
+    int64_t len = bytes ? static_cast<int64_t>(body.size()) : cp_count(body);
     if (numeric) {
         if (!body.empty() && (body[0] == '-' || body[0] == '+' || body[0] == ' ')) {
             sign = body[0];
@@ -156,6 +159,60 @@ void output_arg(std::string* out, std::string_view body, char conv, unsigned fla
     if (width > len && (flags & kLjust)) out->append(static_cast<size_t>(width - len), ' ');
 }
 
+// %s/%b/%r/%a/%c of bytes formatting.
+bool bytes_conversion(PercentState& st, Value v, char conv, int64_t prec, std::string* body) {
+    VM& vm = st.vm;
+    if (conv == 'c') {
+        Value x;
+        if (is_bytes_like(v) && as_bytes(v)->data.size() == 1) {
+            *body = as_bytes(v)->data;
+            return true;
+        }
+        if (int_unwrap(v, &x)) {
+            if (!x.is_int() || x.i < 0 || x.i > 255) {
+                vm.raise(vm.exc.OverflowError, "%c arg not in range(256)");
+                return false;
+            }
+            *body = std::string(1, static_cast<char>(x.i));
+            return true;
+        }
+        vm.raise(vm.exc.TypeError, "%c requires an integer in range(256) or a single byte");
+        return false;
+    }
+    if (conv == 'r' || conv == 'a') {
+        Str* s = ascii_repr(vm, v);
+        if (!s) return false;
+        *body = s->s;
+    } else if (is_bytes_like(v)) {
+        *body = as_bytes(v)->data;
+    } else {
+        Value m = type_lookup(type_of(vm, v), vm.intern("__bytes__"));
+        if (m.is_empty()) {
+            // memoryview and other buffers: bytes(v) when the type supports it.
+            if (v.is_obj() && type_name(vm, v) == "memoryview") {
+                Value b = vm.call(Value::object(vm.types.bytes), {v});
+                if (b.is_empty()) return false;
+                *body = as_bytes(b)->data;
+            } else {
+                vm.raise_format(vm.exc.TypeError,
+                                "%%b requires a bytes-like object, or an object that implements __bytes__, not '%s'",
+                                type_name(vm, v).c_str());
+                return false;
+            }
+        } else {
+            Value b = vm.call(m, {v});
+            if (b.is_empty()) return false;
+            if (!is_bytes_like(b)) {
+                vm.raise_format(vm.exc.TypeError, "__bytes__ returned non-bytes (type %s)", type_name(vm, b).c_str());
+                return false;
+            }
+            *body = as_bytes(b)->data;
+        }
+    }
+    if (prec >= 0 && static_cast<int64_t>(body->size()) > prec) body->resize(static_cast<size_t>(prec));
+    return true;
+}
+
 // Parse and output one '%' directive (pos is just after the '%').
 bool one_directive(PercentState& st, std::string* out) {
     VM& vm = st.vm;
@@ -184,7 +241,9 @@ bool one_directive(PercentState& st, std::string* out) {
             vm.raise(vm.exc.ValueError, "incomplete format key");
             return false;
         }
-        Value key = str_value(vm, f.substr(keystart, st.pos - 1 - keystart));
+        std::string_view ktext = f.substr(keystart, st.pos - 1 - keystart);
+        Value key = st.bytes ? new_bytes(vm, ktext) : str_value(vm, ktext);
+        if (key.is_empty()) return false;
         v = get_item(vm, st.dict, key);
         if (v.is_empty()) return false;
         have_key = true;
@@ -256,7 +315,7 @@ bool one_directive(PercentState& st, std::string* out) {
         vm.raise(vm.exc.ValueError, "incomplete format");
         return false;
     }
-    size_t clen = cp_len(static_cast<unsigned char>(f[st.pos]));
+    size_t clen = st.bytes ? 1 : cp_len(static_cast<unsigned char>(f[st.pos]));
     std::string_view convtext = f.substr(st.pos, clen);
     char conv = f[st.pos];
     st.pos += clen;
@@ -266,6 +325,11 @@ bool one_directive(PercentState& st, std::string* out) {
     }
     std::string body;
     bool numeric = false;
+    if (st.bytes && (conv == 's' || conv == 'b' || conv == 'r' || conv == 'a' || conv == 'c')) {
+        if (!bytes_conversion(st, v, conv, prec, &body)) return false;
+        output_arg(out, body, conv, flags, width, false, true);
+        return true;
+    }
     switch (conv) {
     case 's': case 'r': case 'a': {
         Str* s = conv == 's' ? to_str(vm, v) : conv == 'r' ? repr(vm, v) : ascii_repr(vm, v);
@@ -327,7 +391,7 @@ bool one_directive(PercentState& st, std::string* out) {
     }
     default: {
         // Index in code points of the conversion character.
-        int64_t index = cp_count(f.substr(0, st.pos - clen));
+        int64_t index = st.bytes ? static_cast<int64_t>(st.pos - clen) : cp_count(f.substr(0, st.pos - clen));
         uint32_t cp = static_cast<unsigned char>(convtext[0]);
         if (clen > 1) {
             cp &= 0x3f >> (clen - 1);
@@ -344,15 +408,17 @@ bool one_directive(PercentState& st, std::string* out) {
     }
     }
     (void)start;
-    output_arg(out, body, conv, flags, width, numeric);
+    output_arg(out, body, conv, flags, width, numeric, st.bytes);
     return true;
 }
 
 }  // namespace
 
 Value percent_format(VM& vm, Value fmt, Value args) {
-    if (!is_text(fmt)) return vm.not_implemented;  // bytes % args: not supported yet
-    PercentState st{vm, static_cast<Str*>(fmt.o)->s, 0, nullptr, 0, 0, Value(), Value()};
+    bool bytes = !is_text(fmt);
+    if (bytes && !is_bytes_like(fmt)) return vm.not_implemented;
+    std::string_view text = bytes ? std::string_view(as_bytes(fmt)->data) : std::string_view(static_cast<Str*>(fmt.o)->s);
+    PercentState st{vm, text, 0, nullptr, 0, 0, Value(), Value(), bytes};
     if (args.is_obj() && args.o->type->layout == Layout::Tuple) {
         Tuple* t = static_cast<Tuple*>(args.o);
         st.args = t->items.data();
@@ -363,7 +429,8 @@ Value percent_format(VM& vm, Value fmt, Value args) {
         st.nargs = 1;
     }
     // PyMapping_Check: anything with __getitem__ that is not a tuple or str.
-    if (!(args.is_obj() && (args.o->type->layout == Layout::Tuple || args.o->type->layout == Layout::Str)) &&
+    if (!(args.is_obj() && (args.o->type->layout == Layout::Tuple || args.o->type->layout == Layout::Str ||
+                            (bytes && args.o->type->layout == Layout::Bytes))) &&
         !type_lookup(type_of(vm, args), vm.names.__getitem__).is_empty()) {
         st.dict = args;
     }
@@ -380,8 +447,10 @@ Value percent_format(VM& vm, Value fmt, Value args) {
         if (!one_directive(st, &out)) return {};
     }
     if (st.argidx < st.nargs && st.dict.is_empty()) {
-        return vm.raise(vm.exc.TypeError, "not all arguments converted during string formatting");
+        return vm.raise(vm.exc.TypeError, bytes ? "not all arguments converted during bytes formatting"
+                                                : "not all arguments converted during string formatting");
     }
+    if (bytes) return fmt.o->type == vm.types.bytearray ? new_bytearray(vm, out) : new_bytes(vm, out);
     return str_value(vm, out);
 }
 
