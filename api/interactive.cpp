@@ -53,9 +53,19 @@ def run(coro):
     try:
         loop.run_until_complete(task)
     except BaseException as exc:
-        if not task.done():
-            # Interrupted while another task (or the loop itself) was running.
+        # run_until_complete left by an exception (KeyboardInterrupt, SystemExit): its stop
+        # callback may still be queued and would stop the next run at once. One turn of the
+        # loop runs it off (and delivers the cancel below).
+        done = task.done()
+        if not done:
             task.cancel()
+        try:
+            loop.call_soon(loop.stop)
+            loop.run_forever()
+        except BaseException:
+            pass
+        if not done:
+            # Interrupted while another task (or the loop itself) was running.
             return exc
     if task.cancelled():
         return asyncio.CancelledError()

@@ -99,8 +99,12 @@ char** attempt_completion(const char* text, int start, int /*end*/) {
     for (int i = 0; blank && i < start && rl_line_buffer[i] != '\0'; ++i)
         blank = rl_line_buffer[i] == ' ' || rl_line_buffer[i] == '\t';
     if (blank) {
-        rl_insert_text("    ");
-        return nullptr;
+        // As the only "match", so libedit inserts and redraws it (rl_insert_text does not redraw).
+        // A second Tab right after it makes libedit list that "match" on a new line first.
+        auto** matches = static_cast<char**>(std::malloc(2 * sizeof(char*)));
+        matches[0] = strdup("    ");
+        matches[1] = nullptr;
+        return matches;
     }
     return rl_completion_matches(text, next_match);
 }
@@ -194,7 +198,8 @@ int run_repl(Runtime& rt, bool line_editing) {
             continue;
         }
         if (r == Read::Eof) {
-            std::fputs("\n", stderr);
+            // libedit echoes the Ctrl-D that ends input as "^D": rub it out, as CPython shows none.
+            std::fputs(line_editing ? "\b\b  \n" : "\n", stderr);
             break;
         }
         if (line_editing && !blank(line)) {

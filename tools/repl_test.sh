@@ -68,6 +68,8 @@ check tasks_between_prompts $'import asyncio\nlog = []\nasync def worker():\n   
 check create_task_in_await $'import asyncio\nasync def w():\n    await asyncio.sleep(0.01)\n    return 5\n\nt = asyncio.create_task(w()); await asyncio.sleep(0)\nt.done()\nawait t\n' $'False\n5'
 check asyncio_run_then_await $'import asyncio\nasync def m():\n    return 3\n\nasyncio.run(m())\nawait m()\n' $'3\n3'
 check async_for $'async def agen():\n    yield 1\n    yield 2\n\nasync for v in agen():\n    print(v)\n\n' $'1\n2'
+check interrupt_in_await $'import asyncio\nawait asyncio.sleep(0); raise KeyboardInterrupt\nawait asyncio.sleep(0, "loop ok")\n' "'loop ok'"
+check_err interrupt_in_await $'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\nKeyboardInterrupt'
 check await_error $'async def g():\n    raise ValueError("x")\n\nawait g()\nprint("still here")\n' 'still here'
 check_err await_error $'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\n  File "<stdin>", line 2, in g\nValueError: x'
 
