@@ -185,6 +185,7 @@ int run_repl(Runtime& rt, bool line_editing) {
 
     std::string buffer;  // the input so far (lines joined by '\n')
     bool more = false;
+    bool eof = false;    // input ended with an unfinished block still to run
     for (;;) {
         const char* prompt = more ? "... " : ">>> ";
         std::fflush(stdout);
@@ -200,22 +201,26 @@ int run_repl(Runtime& rt, bool line_editing) {
         if (r == Read::Eof) {
             // libedit echoes the Ctrl-D that ends input as "^D": rub it out, as CPython shows none.
             std::fputs(line_editing ? "\b\b  \n" : "\n", stderr);
-            break;
-        }
-        if (line_editing && !blank(line)) {
-            add_history(line.c_str());
-            if (!hist.empty()) write_history(hist.c_str());
-        }
-        buffer += line;
-        buffer += '\n';
-        if (blank(buffer)) {
-            buffer.clear();
-            more = false;
-            continue;
-        }
-        if (rt.input_incomplete(buffer)) {
-            more = true;
-            continue;
+            if (buffer.empty()) break;
+            // As CPython: an unfinished block at the end of the input still runs.
+            buffer += '\n';
+            eof = true;
+        } else {
+            if (line_editing && !blank(line)) {
+                add_history(line.c_str());
+                if (!hist.empty()) write_history(hist.c_str());
+            }
+            buffer += line;
+            buffer += '\n';
+            if (blank(buffer)) {
+                buffer.clear();
+                more = false;
+                continue;
+            }
+            if (rt.input_incomplete(buffer)) {
+                more = true;
+                continue;
+            }
         }
         std::string source;
         source.swap(buffer);
@@ -234,6 +239,7 @@ int run_repl(Runtime& rt, bool line_editing) {
             return st.exit_code;
         }
         if (!st.ok) std::fputs(st.traceback.c_str(), stderr);
+        if (eof) break;
     }
     g_runtime = nullptr;
     return 0;

@@ -60,6 +60,7 @@ check quit $'quit()\nprint(2)\n' '' 0
 check sys_exit $'import sys\nsys.exit("bye")\n' '' 1
 check_err sys_exit 'bye'
 check eof_leaves $'x = 5\n' '' 0
+check eof_runs_open_block $'if 1:\n  print(1)\n' '1' 0
 
 # Top-level await: the result is echoed; the loop is kept, so tasks started by earlier inputs
 # run while a later input awaits.
