@@ -257,6 +257,18 @@ Value gen_send(VM& vm, Generator* g, Value value) {
 
 namespace {
 
+// After the delegate of g answered a throw(): a yield passes through; a return or an error
+// ends g's yield-from loop and resumes g with the value / the exception.
+SendStatus finish_delegated(VM& vm, Generator* g, SendStatus st, Value ret, Value* out) {
+    if (st == SendStatus::Yield) {
+        *out = ret;
+        return SendStatus::Yield;
+    }
+    leave_send_loop(g);
+    if (st == SendStatus::Return) return gen_send_ex(vm, g, ret, false, out);
+    return gen_send_ex(vm, g, Value::none(), true, out);
+}
+
 // Throw `exc` into g (CPython's _gen_throw); the result as gen_send_ex reports it.
 SendStatus gen_throw_ex(VM& vm, Generator* g, Value exc, Value* out) {
     Value yf = delegate_of(g);
@@ -290,15 +302,26 @@ SendStatus gen_throw_ex(VM& vm, Generator* g, Value exc, Value* out) {
             }
         }
         g->state = GenState::Suspended;
-        if (st == SendStatus::Yield) {
-            *out = ret;
-            return SendStatus::Yield;
-        }
-        leave_send_loop(g);
-        if (st == SendStatus::Return) return gen_send_ex(vm, g, ret, false, out);
-        return gen_send_ex(vm, g, Value::none(), true, out);
+        return finish_delegated(vm, g, st, ret, out);
     }
     vm.pending = exc;
+    return gen_send_ex(vm, g, Value::none(), true, out);
+}
+
+// throw() arguments that do not make an exception: CPython validates them in the innermost
+// generator of a yield-from chain, so the TypeError surfaces there and is thrown into its
+// delegating parent.
+SendStatus throw_error_from_innermost(VM& vm, Generator* g, Value err, Value* out) {
+    Value yf = delegate_of(g);
+    if (is_gen_or_coro(vm, yf) && !delegate_of(static_cast<Generator*>(yf.o)).is_empty()) {
+        Value ret;
+        g->state = GenState::Running;
+        SendStatus st = throw_error_from_innermost(vm, static_cast<Generator*>(yf.o), err, &ret);
+        g->state = GenState::Suspended;
+        return finish_delegated(vm, g, st, ret, out);
+    }
+    leave_send_loop(g);
+    vm.pending = err;
     return gen_send_ex(vm, g, Value::none(), true, out);
 }
 
@@ -575,6 +598,11 @@ Value op_send_value(VM& vm, AsyncGenOp* op, Value v) {
 Value normalize_throw(VM& vm, const Args& a, size_t first) {
     Value typ = a[static_cast<uint32_t>(first)];
     Value val = a.npos > first + 1 ? a[static_cast<uint32_t>(first + 1)] : Value::none();
+    if (a.npos > first + 2) {
+        Value tb = a[static_cast<uint32_t>(first + 2)];
+        if (!tb.is_none() && !(tb.is_obj() && tb.o->type == gen_types(vm).traceback))
+            return vm.raise(vm.exc.TypeError, "throw() third argument must be a traceback object");
+    }
     bool is_cls = typ.is_obj() && typ.o->type->layout == Layout::Type &&
                   is_subtype(static_cast<Type*>(typ.o), vm.exc.BaseException);
     if (is_cls) {
@@ -611,10 +639,23 @@ Value gen_send_m(VM& vm, const Args& a) {
     if (!check_args(vm, a, "send", 2, 2)) return Value::empty();
     return gen_send(vm, as_gen(a[0]), a[1]);
 }
+Value throw_invalid(VM& vm, Generator* g) {
+    if (delegate_of(g).is_empty()) return Value::empty();
+    Value err = vm.take_pending();
+    vm.heap.pin(err.o);
+    Value r;
+    SendStatus st = throw_error_from_innermost(vm, g, err, &r);
+    if (st == SendStatus::Yield) return r;
+    if (st == SendStatus::Return) {
+        if (g->kind == GenKind::AsyncGenerator) vm.raise(vm.exc.StopAsyncIteration, "");
+        else raise_stop_iteration(vm, r);
+    }
+    return Value::empty();
+}
 Value gen_throw_m(VM& vm, const Args& a) {
     if (!check_args(vm, a, "throw", 2, 4)) return Value::empty();
     Value exc = normalize_throw(vm, a, 1);
-    if (exc.is_empty()) return exc;
+    if (exc.is_empty()) return throw_invalid(vm, as_gen(a[0]));
     return gen_throw(vm, as_gen(a[0]), exc);
 }
 Value gen_close_m(VM& vm, const Args& a) { return gen_close(vm, as_gen(a[0])); }
@@ -671,7 +712,7 @@ Value cw_send(VM& vm, const Args& a) {
 Value cw_throw(VM& vm, const Args& a) {
     if (!check_args(vm, a, "throw", 2, 4)) return Value::empty();
     Value exc = normalize_throw(vm, a, 1);
-    if (exc.is_empty()) return exc;
+    if (exc.is_empty()) return throw_invalid(vm, wrapped(a[0]));
     return gen_throw(vm, wrapped(a[0]), exc);
 }
 Value cw_close(VM& vm, const Args& a) { return gen_close(vm, wrapped(a[0])); }
