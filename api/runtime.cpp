@@ -40,10 +40,12 @@ bool read_file(const std::string& path, std::string* out) {
 Runtime::Impl::Impl(Options opts) : vm(vm_options(opts)), path(opts.path) {
     stdlib::install_native_modules(vm);
     install_source_loader(*this);
+    install_eval_builtins(*this);
 }
 
 std::shared_ptr<const vm::Code> Runtime::Impl::compile(std::string_view source, std::string_view filename,
-                                                       ast::ParseMode mode, Status* status) {
+                                                       ast::ParseMode mode, Status* status,
+                                                       lex::Diagnostic* diag) {
     lex::SourceFile src{std::string(filename), std::string(source)};
     parse::ParseResult parsed = parse::parse(src, mode);
     std::vector<lex::Diagnostic> errors = std::move(parsed.errors);
@@ -56,6 +58,7 @@ std::shared_ptr<const vm::Code> Runtime::Impl::compile(std::string_view source, 
     if (code != nullptr) return code;
     // CPython reports the first syntax error only.
     const lex::Diagnostic& d = errors.front();
+    if (diag != nullptr) *diag = d;
     status->ok = false;
     status->exit_code = 1;
     status->error_type = lex::diag_kind_name(d.kind);

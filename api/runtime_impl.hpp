@@ -22,8 +22,10 @@ struct Runtime::Impl {
     std::shared_ptr<InteractiveState> interactive;  // REPL state, created on first use
 
     // Parse and compile; on a syntax error fills `status` and returns null.
+    // `diag` (optional) receives the syntax error's position and message.
     std::shared_ptr<const vm::Code> compile(std::string_view source, std::string_view filename,
-                                            ast::ParseMode mode, Status* status);
+                                            ast::ParseMode mode, Status* status,
+                                            lex::Diagnostic* diag = nullptr);
     // Run `source` as a fresh module registered in sys.modules under `module_name`.
     Status run_module_source(std::string_view source, std::string_view filename,
                              std::string_view module_name);
@@ -31,6 +33,9 @@ struct Runtime::Impl {
     Status status_from_pending();
 };
 
+// Adds eval, exec and compile to the builtins (eval_builtins.cpp): they need the front end,
+// which the VM layer does not link.
+void install_eval_builtins(Runtime::Impl& impl);
 // Installs the `.asy` source-file module loader (source_loader.cpp).
 void install_source_loader(Runtime::Impl& impl);
 // Adds a directory to sys.path (at the front when `first`).

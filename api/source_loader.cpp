@@ -50,7 +50,9 @@ vm::Value exec_module(Runtime::Impl& impl, vm::Str* fullname, const std::string&
                          vm::str_value(vm, dot == std::string::npos ? "" : name.substr(0, dot)));
     }
     vm::dict_set_str(vm, vm.modules, fullname, vm::Value::object(m));
+    vm.initializing_modules.push_back(m);
     vm::Value r = vm.run_code(code, m->dict);
+    vm.initializing_modules.pop_back();
     if (r.is_empty()) {
         vm::dict_del_str(vm.modules, fullname);
         return r;

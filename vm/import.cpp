@@ -8,20 +8,83 @@ namespace asy::vm {
 
 namespace {
 
-// Load one fully-qualified module (its parent already imported).
-Value load_one(VM& vm, Str* fullname) {
+// Raise ImportError subclass `type` with `message`, setting its `name` (and `path`) attributes.
+Value raise_import_error(VM& vm, Type* type, const std::string& message, Str* name, Value path = Value::empty()) {
+    Value exc = vm.new_exception(type, message);
+    if (exc.is_empty()) return exc;
+    if (!set_attr(vm, exc, vm.intern("name"), Value::object(name))) return Value::empty();
+    if (!path.is_empty() && !set_attr(vm, exc, vm.intern("path"), path)) return Value::empty();
+    return vm.raise_value(exc);
+}
+
+// Load one fully-qualified module. `parent` is the already imported package it lives in
+// (Empty for a top-level name).
+Value load_one(VM& vm, Str* fullname, Value parent) {
     Value existing = dict_get_str(vm.modules, fullname);
     if (!existing.is_empty()) return existing;
+    std::string message = "No module named '" + std::string(fullname->view()) + "'";
+    if (!parent.is_empty() && (!parent.is_obj() || parent.o->dict == nullptr ||
+                               dict_get_str(parent.o->dict, vm.names.__path__).is_empty())) {
+        // Only packages (modules with __path__) have submodules.
+        std::string_view full = fullname->view();
+        message += "; '" + std::string(full.substr(0, full.rfind('.'))) + "' is not a package";
+        return raise_import_error(vm, vm.exc.ModuleNotFoundError, message, fullname);
+    }
     for (auto& loader : vm.module_loaders) {
         Value m = loader(vm, fullname);
         if (!m.is_empty()) return m;
         if (vm.has_pending()) return Value::empty();
     }
-    Value exc = vm.new_exception(vm.exc.ModuleNotFoundError,
-                                 "No module named '" + std::string(fullname->view()) + "'");
-    if (exc.is_empty()) return exc;
-    set_attr(vm, exc, vm.intern("name"), Value::object(fullname));
-    return vm.raise_value(exc);
+    return raise_import_error(vm, vm.exc.ModuleNotFoundError, message, fullname);
+}
+
+bool is_str(VM& vm, Value v) { return v.is_obj() && v.o->type == vm.types.str; }
+
+// `from package import name`: a name that is not yet an attribute may be a submodule, which is
+// imported now (CPython's _handle_fromlist). A missing submodule is not an error here: the
+// IMPORT_FROM that follows reports the missing name.
+bool import_fromlist_submodules(VM& vm, Value module, Value fromlist) {
+    if (!module.is_obj() || module.o->dict == nullptr) return true;
+    if (dict_get_str(module.o->dict, vm.names.__path__).is_empty()) return true;
+    Value modname = dict_get_str(module.o->dict, vm.names.__name__);
+    if (!is_str(vm, modname)) return true;
+    Value it = get_iter(vm, fromlist);
+    if (it.is_empty()) return false;
+    while (true) {
+        Value item = iter_next(vm, it);
+        if (item.is_empty()) return !vm.has_pending();
+        if (!is_str(vm, item)) continue;
+        std::string_view name = static_cast<Str*>(item.o)->view();
+        if (name == "*") {
+            Value all = get_attr_opt(vm, module, vm.names.__all__);
+            if (vm.has_pending()) return false;
+            if (!all.is_empty() && !import_fromlist_submodules(vm, module, all)) return false;
+            continue;
+        }
+        if (!get_attr_opt(vm, module, static_cast<Str*>(item.o)).is_empty()) continue;
+        if (vm.has_pending()) return false;
+        Str* full = vm.intern(std::string(static_cast<Str*>(modname.o)->view()) + "." + std::string(name));
+        Value sub = load_one(vm, full, module);
+        if (sub.is_empty()) {
+            Value exc = vm.take_pending();
+            // Only "this very submodule does not exist" is ignored; errors inside it propagate.
+            bool missing = !exc.is_empty() && is_instance(vm, exc, vm.exc.ModuleNotFoundError);
+            if (missing) {
+                Value n = get_attr_opt(vm, exc, vm.intern("name"));
+                vm.take_pending();
+                missing = n.is_obj() && n.o == full;
+            }
+            if (!missing) {
+                vm.pending = exc;
+                return false;
+            }
+            continue;
+        }
+        if (get_attr_opt(vm, module, static_cast<Str*>(item.o)).is_empty()) {
+            if (vm.has_pending()) return false;
+            if (!set_attr(vm, module, static_cast<Str*>(item.o), sub)) return false;
+        }
+    }
 }
 
 // The package a relative import is resolved against.
@@ -74,7 +137,7 @@ Value import_name(VM& vm, Str* name_str, Dict* globals, Value fromlist, int64_t 
         size_t dot = name.find('.', pos);
         std::string prefix = name.substr(0, dot);
         Str* full = vm.intern(prefix);
-        Value m = load_one(vm, full);
+        Value m = load_one(vm, full, current);
         if (m.is_empty()) return m;
         if (!current.is_empty()) {
             Str* leaf = vm.intern(name.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos));
@@ -94,6 +157,7 @@ Value import_name(VM& vm, Str* name_str, Dict* globals, Value fromlist, int64_t 
         if (t < 0) return Value::empty();
         has_fromlist = t == 1;
     }
+    if (has_fromlist && !import_fromlist_submodules(vm, current, fromlist)) return Value::empty();
     // `from a.b import c` and relative imports return the leaf; `import a.b` the top package.
     return has_fromlist || level > 0 ? current : top;
 }
@@ -110,15 +174,20 @@ Value import_from(VM& vm, Value module, Str* name) {
         Value sub = dict_get_str(vm.modules, vm.intern(mod + "." + std::string(name->view())));
         if (!sub.is_empty()) return sub;
     }
-    std::string msg = "cannot import name '" + std::string(name->view()) + "' from '" + mod + "'";
+    bool initializing = false;
+    for (Obj* m : vm.initializing_modules) initializing |= module.is_obj() && m == module.o;
+    std::string msg = "cannot import name '" + std::string(name->view()) + "' from " +
+                      (initializing ? "partially initialized module " : "") + "'" + mod + "'";
+    if (initializing) msg += " (most likely due to a circular import)";
     Value file = get_attr_opt(vm, module, vm.names.__file__);
     if (vm.has_pending()) return Value::empty();
     if (!file.is_empty() && file.is_obj() && file.o->type == vm.types.str) {
         msg += " (" + std::string(static_cast<Str*>(file.o)->view()) + ")";
     } else {
         msg += " (unknown location)";
+        file = Value::empty();
     }
-    return vm.raise(vm.exc.ImportError, msg);
+    return raise_import_error(vm, vm.exc.ImportError, msg, vm.intern(mod), file);
 }
 
 bool import_star(VM& vm, Value module, Dict* locals) {

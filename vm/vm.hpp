@@ -190,6 +190,9 @@ public:
     // The api layer installs the native-module registry and the .asy source loader here.
     using ModuleLoader = std::function<Value(VM& vm, Str* fullname)>;
     std::vector<ModuleLoader> module_loaders;
+    // Modules whose code is running right now (for "partially initialized module" errors).
+    // Not roots: every entry is also in sys.modules while it is here.
+    std::vector<Obj*> initializing_modules;
 
     // ---- containers (objects/iterators.cpp) ----
     // Iterator and view types that are not in BuiltinTypes (list_iterator, enumerate, zip, ...),
@@ -205,6 +208,9 @@ public:
     Type* str_ascii_iterator_type = nullptr;   // CPython 3.11 names ASCII ones separately
     Type* bytes_iterator_type = nullptr;
     Type* bytearray_iterator_type = nullptr;
+
+    // The api layer's per-VM state (asy::Runtime::Impl), for natives it installs (eval, exec).
+    void* api_data = nullptr;
 
     // The loop layer's per-VM event loop (loop::EventLoop), created on first use. Type-erased
     // because vm/ sits below loop/.
