@@ -427,9 +427,44 @@ void unbound_deref(VM& vm, CodeObj* co, uint32_t idx) {
                         name);
 }
 
+namespace {
+
+// CPython computes NameError suggestions from the failing frame's locals, then globals, then
+// builtins; frames are gone by print time here, so the choice is made when raising.
+std::string name_suggestion(VM& vm, Str* name) {
+    Frame* f = vm.frame;
+    if (f == nullptr) return "";
+    auto keys = [](Dict* d, std::vector<std::string>& out) {
+        if (d == nullptr) return;
+        for (auto& e : d->entries)
+            if (e.key.is_obj() && e.key.o->type->layout == Layout::Str) out.push_back(static_cast<Str*>(e.key.o)->s);
+    };
+    std::vector<std::string> cands;
+    if (f->locals != nullptr) {
+        keys(f->locals, cands);
+    } else {
+        Value* slots = f->localsplus();
+        for (size_t i = 0; i < f->code->varnames.size(); ++i)
+            if (!slots[i].is_empty()) cands.push_back(f->code->varnames[i]->s);
+    }
+    std::string s = best_suggestion(cands, name->s);
+    if (!s.empty()) return s;
+    cands.clear();
+    keys(f->globals, cands);
+    s = best_suggestion(cands, name->s);
+    if (!s.empty()) return s;
+    cands.clear();
+    keys(f->builtins, cands);
+    return best_suggestion(cands, name->s);
+}
+
+}  // namespace
+
 Value name_error(VM& vm, Str* name) {
     Value exc = vm.new_exception(vm.exc.NameError, "name '" + name->s + "' is not defined");
     if (exc.is_empty()) return exc;
+    std::string hint = name_suggestion(vm, name);
+    if (!hint.empty()) static_cast<Exception*>(exc.o)->suggestion = vm.intern(hint);
     set_attr(vm, exc, vm.intern("name"), Value::object(name));
     vm.pending = Value();
     return vm.raise_value(exc);

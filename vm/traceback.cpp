@@ -3,6 +3,8 @@
 // "[Previous line repeated N more times]" compression, cause/context chains, final line.
 #include "vm/traceback.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -403,6 +405,92 @@ void format_syntax_error_location(VM& vm, std::string& out, Value exc) {
     out += "    " + std::string(static_cast<size_t>(col), ' ') + std::string(static_cast<size_t>(width), '^') + "\n";
 }
 
+// CPython's suggestions.c: Levenshtein distance with case-insensitive matches costing less.
+constexpr size_t kMoveCost = 2, kCaseCost = 1, kMaxStringSize = 40;
+
+size_t substitution_cost(char a, char b) {
+    if (a == b) return 0;
+    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+    return lower(a) == lower(b) ? kCaseCost : kMoveCost;
+}
+
+size_t levenshtein(std::string_view a, std::string_view b, size_t max_cost) {
+    while (!a.empty() && !b.empty() && a.front() == b.front()) {
+        a.remove_prefix(1);
+        b.remove_prefix(1);
+    }
+    while (!a.empty() && !b.empty() && a.back() == b.back()) {
+        a.remove_suffix(1);
+        b.remove_suffix(1);
+    }
+    if (a.empty() || b.empty()) return (a.size() + b.size()) * kMoveCost;
+    if (a.size() > kMaxStringSize || b.size() > kMaxStringSize) return max_cost + 1;
+    if (b.size() < a.size()) std::swap(a, b);
+    if ((b.size() - a.size()) * kMoveCost > max_cost) return max_cost + 1;
+    size_t buffer[kMaxStringSize];
+    size_t tmp = kMoveCost;
+    for (size_t i = 0; i < a.size(); ++i) {
+        buffer[i] = tmp;
+        tmp += kMoveCost;
+    }
+    size_t result = 0;
+    for (size_t bi = 0; bi < b.size(); ++bi) {
+        char code = b[bi];
+        size_t distance = result = bi * kMoveCost;
+        size_t minimum = SIZE_MAX;
+        for (size_t i = 0; i < a.size(); ++i) {
+            size_t substitute = distance + substitution_cost(code, a[i]);
+            distance = buffer[i];
+            size_t insert_delete = std::min(result, distance) + kMoveCost;
+            result = std::min(insert_delete, substitute);
+            buffer[i] = result;
+            if (result < minimum) minimum = result;
+        }
+        if (minimum > max_cost) return max_cost + 1;
+    }
+    return result;
+}
+
+}  // namespace
+
+std::string best_suggestion(const std::vector<std::string>& candidates, const std::string& name) {
+    if (candidates.size() > 750) return "";
+    std::string best;
+    size_t best_distance = SIZE_MAX;
+    for (const std::string& item : candidates) {
+        if (item == name) continue;
+        size_t max_distance = (name.size() + item.size() + 3) * kMoveCost / 6;
+        if (best_distance != SIZE_MAX && best_distance - 1 < max_distance) max_distance = best_distance - 1;
+        size_t d = levenshtein(name, item, max_distance);
+        if (d > max_distance) continue;
+        if (best.empty() || d < best_distance) {
+            best = item;
+            best_distance = d;
+        }
+    }
+    return best;
+}
+
+namespace {
+
+std::string attribute_suggestion(VM& vm, Value exc) {
+    Value name = get_attr_opt(vm, exc, vm.intern("name"));
+    Value obj = get_attr_opt(vm, exc, vm.intern("obj"));
+    vm.pending = Value();
+    if (!(name.is_obj() && name.o->type->layout == Layout::Str) || obj.is_empty()) return "";
+    Value dir_fn = dict_get_str(vm.builtins, vm.intern("dir"));
+    if (dir_fn.is_empty()) return "";
+    Value names = vm.call(dir_fn, {obj});
+    if (names.is_empty() || !(names.is_obj() && names.o->type == vm.types.list)) {
+        vm.pending = Value();
+        return "";
+    }
+    std::vector<std::string> cands;
+    for (Value v : static_cast<List*>(names.o)->items)
+        if (v.is_obj() && v.o->type->layout == Layout::Str) cands.push_back(static_cast<Str*>(v.o)->s);
+    return best_suggestion(cands, static_cast<Str*>(name.o)->s);
+}
+
 std::string message_line(VM& vm, Value exc) {
     std::string out;
     Type* t = type_of(vm, exc);
@@ -433,6 +521,11 @@ std::string message_line(VM& vm, Value exc) {
     have_msg = !msg.empty();
     out += name;
     if (have_msg) out += ": " + msg;
+    std::string hint;
+    auto* ex = static_cast<Exception*>(exc.o);
+    if (is_subtype(t, vm.exc.NameError) && ex->suggestion != nullptr) hint = ex->suggestion->s;
+    else if (is_subtype(t, vm.exc.AttributeError)) hint = attribute_suggestion(vm, exc);
+    if (!hint.empty()) out += ". Did you mean: '" + hint + "'?";
     out += "\n";
     // PEP 678 notes.
     auto* e = static_cast<Exception*>(exc.o);

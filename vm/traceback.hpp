@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "vm/vm.hpp"
 
@@ -14,6 +15,8 @@ namespace asy::vm {
 std::string format_exception(VM& vm, Value exc);
 // Only the last line(s): "TypeName: message" (+ __notes__), as traceback.format_exception_only.
 std::string format_exception_only(VM& vm, Value exc);
+// CPython's "Did you mean" choice among `candidates` for a mistyped `name` ("" when none).
+std::string best_suggestion(const std::vector<std::string>& candidates, const std::string& name);
 // One source line, stripped ("" when unavailable), for warnings.
 std::string source_line(VM& vm, const std::string& filename, int lineno);
 // TracebackEntry::ip for "before the first instruction": shows the code's def line.
