@@ -21,6 +21,9 @@ EventLoop::~EventLoop() {
 
 void EventLoop::complete(vm::Value callback, vm::Tuple* args) {
     completed_.push_back({callback, args});
+    // A completion made inside uv_run (a timer or poll callback) must end that run without it
+    // blocking in the poll phase for other handles' events (uv_stop makes the poll timeout 0).
+    uv_stop(&uv_);
 }
 
 uint64_t EventLoop::hold(vm::Value v) {
@@ -51,9 +54,11 @@ std::vector<Completion> EventLoop::wait(double timeout, bool* deadlock) {
         if (timeout == 0) {
             uv_run(&uv_, UV_RUN_NOWAIT);
         } else if (timeout > 0) {
-            // The timer callback does nothing: its firing just ends UV_RUN_ONCE.
+            // The timer stops the run it fires in: UV_RUN_ONCE runs due timers first and would
+            // otherwise go on to block in the poll phase until some other handle (curl) wakes it.
             uv_ref(reinterpret_cast<uv_handle_t*>(&timer_));
-            uv_timer_start(&timer_, [](uv_timer_t*) {}, static_cast<uint64_t>(timeout * 1000.0 + 0.999), 0);
+            uv_timer_start(&timer_, [](uv_timer_t* t) { uv_stop(t->loop); },
+                           static_cast<uint64_t>(timeout * 1000.0 + 0.999), 0);
             while (completed_.empty() && uv_is_active(reinterpret_cast<uv_handle_t*>(&timer_))) {
                 uv_run(&uv_, UV_RUN_ONCE);
             }

@@ -241,7 +241,7 @@ Value http_start(VM& vm, const Args& a) {
     if (t->easy == nullptr) return vm.raise(vm.exc.MemoryError, "curl_easy_init failed");
     CURL* e = t->easy;
 
-    bool has_agent = false;
+    bool has_agent = false, has_type = false;
     Value it = get_iter(vm, a.pos[2]);
     if (it.is_empty()) return Value::empty();
     while (true) {
@@ -253,10 +253,13 @@ Value http_start(VM& vm, const Args& a) {
         std::string text;
         if (!text_arg(vm, line, &text, "header")) return Value::empty();
         if (strncasecmp(text.c_str(), "user-agent:", 11) == 0) has_agent = true;
+        if (strncasecmp(text.c_str(), "content-type:", 13) == 0) has_type = true;
         t->headers = curl_slist_append(t->headers, text.c_str());
     }
     // No "Expect: 100-continue" round trip for bodies (aiohttp does not send it either).
     t->headers = curl_slist_append(t->headers, "Expect:");
+    // Nor curl's default form Content-Type for bodies the caller did not label.
+    if (!has_type) t->headers = curl_slist_append(t->headers, "Content-Type:");
     if (!has_agent) curl_easy_setopt(e, CURLOPT_USERAGENT, "asy-http/0.1 libcurl");
 
     curl_easy_setopt(e, CURLOPT_URL, url.c_str());
