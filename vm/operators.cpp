@@ -559,7 +559,12 @@ bool del_item(VM& vm, Value obj, Value key) {
         Value f = type_lookup(t, vm.names.__delitem__);
         if (!f.is_empty() && !f.is_none()) return !call_descriptor(vm, f, obj, &key, 1).is_empty();
     }
-    vm.raise_format(vm.exc.TypeError, "'%s' object does not support item deletion", type_name(vm, obj).c_str());
+    // CPython's wording differs between sequences (PySequence_DelItem) and everything else.
+    Type* t = type_of(vm, obj);
+    bool seq = (t->flags & kTypeHeap) || !type_lookup(t, vm.names.__getitem__).is_empty() ||
+               !type_lookup(t, vm.names.__contains__).is_empty();
+    vm.raise_format(vm.exc.TypeError, seq ? "'%s' object doesn't support item deletion" : "'%s' object does not support item deletion",
+                    type_name(vm, obj).c_str());
     return false;
 }
 

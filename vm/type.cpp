@@ -223,6 +223,10 @@ int isinstance_full(VM& vm, Value v, Value cls) {
     if (cls.is_obj() && cls.o == vt) return 1;
     if (is_type_obj(cls) && cls.o->type == vm.types.type) return is_subtype(vt, as_type(cls)) ? 1 : 0;
     if (cls.is_obj() && cls.o->type == vm.types.union_type) cls = static_cast<UnionObj*>(cls.o)->args;
+    if (cls.is_obj() && cls.o->type == vm.types.generic_alias) {
+        vm.raise(vm.exc.TypeError, "isinstance() argument 2 cannot be a parameterized generic");
+        return -1;
+    }
     if (cls.is_obj() && cls.o->type->layout == Layout::Tuple) {
         Tuple* t = static_cast<Tuple*>(cls.o);
         for (size_t i = 0; i < t->items.size(); ++i) {
@@ -253,6 +257,14 @@ int isinstance_full(VM& vm, Value v, Value cls) {
 
 static int subclass_check(VM& vm, Value sub, Value cls, const char* fname) {
     if (cls.is_obj() && cls.o->type == vm.types.union_type) cls = static_cast<UnionObj*>(cls.o)->args;
+    if (cls.is_obj() && cls.o->type == vm.types.generic_alias) {
+        vm.raise_format(vm.exc.TypeError, "%s() argument 2 cannot be a parameterized generic", fname);
+        return -1;
+    }
+    if (cls.is_obj() && cls.o->type == vm.types.generic_alias) {
+        vm.raise_format(vm.exc.TypeError, "%s() argument 2 cannot be a parameterized generic", fname);
+        return -1;
+    }
     if (cls.is_obj() && cls.o->type->layout == Layout::Tuple) {
         Tuple* t = static_cast<Tuple*>(cls.o);
         for (size_t i = 0; i < t->items.size(); ++i) {
