@@ -224,6 +224,14 @@ static Value get_attr_impl(VM& vm, Value obj, Str* name, bool* missing) {
             return call_descriptor(vm, gattr, obj, &arg, 1);
         }
     }
+    if (t->layout == Layout::Module && obj.o->dict) {
+        // PEP 562: a module-level __getattr__(name).
+        Value gattr = dict_get_str(obj.o->dict, vm.names.__getattr__);
+        if (!gattr.is_empty()) {
+            Value arg = Value::object(name);
+            return call_object(vm, gattr, make_args(&arg, 1));
+        }
+    }
     *missing = true;
     return Value::empty();
 }

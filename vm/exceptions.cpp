@@ -596,6 +596,8 @@ void init_exception_types(VM& vm) {
     def_method(vm, E.SyntaxError, "__str__", syntaxerror_str);
     for (const char* n : {"msg", "filename", "lineno", "offset", "text", "end_lineno", "end_offset", "print_file_and_line"})
         dict_set_str(vm, E.SyntaxError->dict, vm.intern(n), Value::none());
+    for (const char* n : {"encoding", "object", "start", "end", "reason"})
+        dict_set_str(vm, E.UnicodeError->dict, vm.intern(n), Value::none());
     def_method(vm, E.UnicodeError, "__init__", unicodeerror_init);
     def_method(vm, E.UnicodeError, "__str__", unicodeerror_str);
     def_method(vm, E.BaseExceptionGroup, "__new__", eg_new);
