@@ -165,6 +165,8 @@ static inline uint64_t rd32(const uint8_t* p) {
 uint64_t hash_bytes(const void* data, size_t n) {
     constexpr uint64_t k0 = 0xa0761d6478bd642full, k1 = 0xe7037ed1a0b428dbull;
     constexpr uint64_t k2 = 0x8ebc6af09c88c6e3ull, k3 = 0x589965cc75374cc3ull;
+    if (n == 0)
+        return 0; // CPython: hash('') == hash(b'') == 0 whatever the seed
     const uint8_t* p = static_cast<const uint8_t*>(data);
     uint64_t seed = k0, a, b;
     if (n <= 16) {
@@ -172,11 +174,9 @@ uint64_t hash_bytes(const void* data, size_t n) {
             size_t q = (n >> 3) << 2;
             a = (rd32(p) << 32) | rd32(p + q);
             b = (rd32(p + n - 4) << 32) | rd32(p + n - 4 - q);
-        } else if (n > 0) {
+        } else {
             a = (static_cast<uint64_t>(p[0]) << 16) | (static_cast<uint64_t>(p[n >> 1]) << 8) | p[n - 1];
             b = 0;
-        } else {
-            a = b = 0;
         }
     } else {
         size_t i = n;
