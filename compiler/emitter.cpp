@@ -17,6 +17,13 @@ Label Emitter::new_label() {
 void Emitter::bind(Label l) { label_pos_[l.id] = static_cast<int>(instrs_.size()); }
 
 void Emitter::emit(Op op, uint32_t arg, const ast::Loc& loc) {
+    // Nodes synthesised without a position (line 0, e.g. f-string format-spec pieces) take the
+    // position of the instruction before them, so the line table never points at line 0.
+    if (loc.line == 0 && !instrs_.empty()) {
+        ast::Loc prev = instrs_.back().loc;
+        instrs_.push_back(RawInstr{static_cast<int>(op), arg, -1, prev});
+        return;
+    }
     instrs_.push_back(RawInstr{static_cast<int>(op), arg, -1, loc});
 }
 
