@@ -32,6 +32,12 @@ Value loop_wait(VM& vm, const Args& a) {
         return vm.raise(vm.exc.RuntimeError,
                         "event loop deadlock: no task can make progress (nothing scheduled, no timer, no I/O)");
     }
+    // Completions queued by earlier natives are no longer rooted by the loop once taken: pin
+    // them before allocating the result.
+    for (auto& c : done) {
+        vm.heap.pin(c.args);
+        if (c.callback.is_obj()) vm.heap.pin(c.callback.o);
+    }
     List* out = new_list(vm, done.size());
     for (auto& c : done) {
         Value pair[] = {c.callback, Value::object(c.args)};

@@ -309,6 +309,8 @@ void after_job(uv_work_t* req, int status) {
     VM& vm = *j->vm;
     loop->end();
     Value held = loop->release(j->key);
+    // Pinned until loop_wait returns; by then the completion below roots what it needs.
+    vm.heap.pin(held.o);
     Tuple* t = static_cast<Tuple*>(held.o);
     Value callback = t->items[0], future = t->items[1], handle = t->items[2];
     if (!handle.is_none()) {

@@ -100,11 +100,14 @@ struct Transfer : Obj, loop::CurlClient {
     }
 
     void deliver(Value& cb, Value& fut, bool ok, Value value) {
+        // Allocate while cb/fut are still traced from here: the future is all that keeps the
+        // awaiting task alive, and a collection may run at this allocation.
         Value items[] = {fut, Value::boolean(ok), value};
+        Tuple* args = new_tuple(*vm, items, 3);
         Value callback = cb;
         cb = Value::empty();
         fut = Value::empty();
-        loop->complete(callback, new_tuple(*vm, items, 3));
+        loop->complete(callback, args);
     }
 
     void report_head() {
