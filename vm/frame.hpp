@@ -30,6 +30,9 @@ struct Frame {
     // The exception handled by `except` blocks of this frame (PUSH_EXC_INFO/POP_EXCEPT), Empty
     // when none. sys.exc_info() takes the innermost non-empty one along the `back` chain.
     Value exc_info;
+    // Optimized frames: the dict locals() returns, kept so repeated calls (and exec() writing
+    // into it) see one mapping, as CPython 3.11's frame f_locals.
+    Dict* locals_snapshot = nullptr;
 
     Value* localsplus() { return reinterpret_cast<Value*>(this + 1); }
     Value* stack_base() { return localsplus() + code->nlocalsplus; }

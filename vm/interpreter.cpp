@@ -92,6 +92,7 @@ void trace_frame(Frame* f, Tracer& t) {
     t.mark(f->locals);
     t.mark(f->gen);
     t.mark(f->exc_info);
+    t.mark(f->locals_snapshot);
     Value* slots = f->localsplus();
     t.mark_range(slots, slots + f->code->nlocalsplus);
     t.mark_range(f->stack_base(), f->sp);
@@ -116,17 +117,20 @@ Value current_locals(VM& vm) {
     if (f == nullptr) return Value::none();
     if (f->locals != nullptr) return Value::object(f->locals);
     // Optimized function: a snapshot of the bound fast locals and cells, as CPython's locals().
-    Dict* d = new_dict(vm);
+    if (f->locals_snapshot == nullptr) f->locals_snapshot = new_dict(vm);
+    Dict* d = f->locals_snapshot;
     CodeObj* co = f->code;
     Value* slots = f->localsplus();
     size_t nvar = co->varnames.size();
     for (size_t i = 0; i < nvar; ++i)
         if (!slots[i].is_empty()) dict_set_str(vm, d, co->varnames[i], slots[i]);
+        else dict_del_str(d, co->varnames[i]);
     for (size_t i = 0; i < co->cellvars.size(); ++i) {
         Value c = slots[nvar + i];
         if (c.is_obj() && c.o->type == vm.types.cell) {
             Value v = static_cast<Cell*>(c.o)->value;
             if (!v.is_empty()) dict_set_str(vm, d, co->cellvars[i], v);
+            else dict_del_str(d, co->cellvars[i]);
         }
     }
     return Value::object(d);
