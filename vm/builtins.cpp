@@ -520,6 +520,144 @@ Value ellipsis_new(VM& vm, const Args& a) {
     return vm.ellipsis;
 }
 
+// ---- aiter / anext --------------------------------------------------------------------------
+
+// anext(ait, default): wraps the awaitable __anext__ returned, turning StopAsyncIteration into
+// StopIteration(default) (CPython's anext_awaitable).
+struct AnextAwaitable : Obj {
+    Value wrapped;   // the awaitable __anext__ returned
+    Value dflt;
+    Value it;        // the iterator of `wrapped` (its __await__), Empty until first resumed
+    void trace(Tracer& t) override { t.mark(wrapped); t.mark(dflt); t.mark(it); }
+};
+
+Value bi_aiter(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "aiter", 1, 1)) return Value::empty();
+    Value obj = a.pos[0];
+    if (lookup_special(vm, obj, vm.names.__aiter__).is_empty())
+        return vm.raise_format(vm.exc.TypeError, "'%s' object is not an async iterable", type_name(vm, obj).c_str());
+    Value it = call_special(vm, obj, vm.names.__aiter__, nullptr, 0);
+    if (it.is_empty()) return it;
+    if (lookup_special(vm, it, vm.names.__anext__).is_empty())
+        return vm.raise_format(vm.exc.TypeError, "aiter() returned not an async iterator of type '%s'",
+                               type_name(vm, it).c_str());
+    return it;
+}
+
+Value bi_anext(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "anext", 1, 2)) return Value::empty();
+    Value obj = a.pos[0];
+    if (lookup_special(vm, obj, vm.names.__anext__).is_empty())
+        return vm.raise_format(vm.exc.TypeError, "'%s' object is not an async iterator", type_name(vm, obj).c_str());
+    Value aw = call_special(vm, obj, vm.names.__anext__, nullptr, 0);
+    if (aw.is_empty() || a.npos == 1) return aw;
+    auto* w = vm.alloc<AnextAwaitable>(vm.anext_awaitable_type);
+    w->wrapped = aw;
+    w->dflt = a.pos[1];
+    return Value::object(w);
+}
+
+AnextAwaitable* as_anext(VM& vm, const Args& a, const char* name) {
+    if (a.npos >= 1 && a.pos[0].is_obj() && a.pos[0].o->type == vm.anext_awaitable_type)
+        return static_cast<AnextAwaitable*>(a.pos[0].o);
+    vm.raise_format(vm.exc.TypeError, "descriptor '%s' requires a 'anext_awaitable' object", name);
+    return nullptr;
+}
+
+// The iterator to resume: the coroutine itself, else what the awaitable's __await__ returns.
+Value anext_iter(VM& vm, AnextAwaitable* w) {
+    if (!w->it.is_empty()) return w->it;
+    Value aw = w->wrapped;
+    if (aw.is_obj() && aw.o->type == vm.types.coroutine) {
+        w->it = aw;
+        return aw;
+    }
+    if (lookup_special(vm, aw, vm.names.__await__).is_empty())
+        return vm.raise_format(vm.exc.TypeError, "object %s can't be used in 'await' expression",
+                               type_name(vm, aw).c_str());
+    Value it = call_special(vm, aw, vm.names.__await__, nullptr, 0);
+    if (it.is_empty()) return it;
+    w->it = it;
+    return it;
+}
+
+// StopAsyncIteration from the wrapped awaitable ends the await with the default.
+Value anext_result(VM& vm, AnextAwaitable* w, Value r) {
+    if (!r.is_empty() || !vm.has_pending() || !is_instance(vm, vm.pending, vm.exc.StopAsyncIteration)) return r;
+    vm.take_pending();
+    Value d = w->dflt;
+    Value exc = call_object(vm, Value::object(vm.exc.StopIteration), Args{&d, 1});
+    if (exc.is_empty()) return exc;
+    return vm.raise_value(exc);
+}
+
+Value anext_send_value(VM& vm, AnextAwaitable* w, Value v) {
+    Value it = anext_iter(vm, w);
+    if (it.is_empty()) return it;
+    Value r;
+    if (v.is_none() && get_attr_opt(vm, it, vm.intern("send")).is_empty()) {
+        if (vm.has_pending()) return Value::empty();
+        r = call_special(vm, it, vm.names.__next__, nullptr, 0);
+        if (r.is_empty() && !vm.has_pending())
+            return vm.raise_format(vm.exc.TypeError, "'%s' object is not an iterator", type_name(vm, it).c_str());
+    } else {
+        r = vm.call_method(it, vm.intern("send"), {v});
+    }
+    return anext_result(vm, w, r);
+}
+
+Value anext_self(VM& vm, const Args& a) {
+    if (!as_anext(vm, a, "__await__")) return Value::empty();
+    return a.pos[0];
+}
+
+Value anext_next(VM& vm, const Args& a) {
+    AnextAwaitable* w = as_anext(vm, a, "__next__");
+    if (!w) return Value::empty();
+    return anext_send_value(vm, w, Value::none());
+}
+
+Value anext_send(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "send", 2, 2)) return Value::empty();
+    AnextAwaitable* w = as_anext(vm, a, "send");
+    if (!w) return Value::empty();
+    return anext_send_value(vm, w, a.pos[1]);
+}
+
+Value anext_throw(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "throw", 2, 4)) return Value::empty();
+    AnextAwaitable* w = as_anext(vm, a, "throw");
+    if (!w) return Value::empty();
+    Value it = anext_iter(vm, w);
+    if (it.is_empty()) return it;
+    Value m = get_attr(vm, it, vm.intern("throw"));
+    if (m.is_empty()) return m;
+    return anext_result(vm, w, vm.call(m, a.pos + 1, a.npos - 1));
+}
+
+Value anext_close(VM& vm, const Args& a) {
+    AnextAwaitable* w = as_anext(vm, a, "close");
+    if (!w) return Value::empty();
+    Value it = anext_iter(vm, w);
+    if (it.is_empty()) return it;
+    Value m = get_attr_opt(vm, it, vm.intern("close"));
+    if (m.is_empty()) return vm.has_pending() ? m : Value::none();
+    return vm.call(m, nullptr, 0);
+}
+
+void init_anext_awaitable(VM& vm) {
+    Type* t = new_builtin_type(vm, "anext_awaitable", vm.types.object, Layout::Other, nullptr, 0);
+    vm.anext_awaitable_type = t;
+    def_method(vm, t, "__await__", anext_self);
+    def_method(vm, t, "__iter__", anext_self);
+    def_method(vm, t, "__next__", anext_next);
+    def_method(vm, t, "send", anext_send);
+    def_method(vm, t, "throw", anext_throw);
+    def_method(vm, t, "close", anext_close);
+}
+
+// ---- generic alias ----------------------------------------------------------------------------
+
 // ---- types.GenericAlias (list[int]) -----------------------------------------------------------
 
 Value ga_field(VM& vm, Value ga, const char* name) { return dict_get_str(ga.o->dict, vm.intern(name)); }
@@ -627,6 +765,12 @@ void init_builtins(VM& vm) {
     def_method(vm, vm.types.ellipsis, "__repr__", ellipsis_repr);
     def_method(vm, vm.types.ellipsis, "__new__", ellipsis_new);
     init_generic_alias(vm);
+    init_anext_awaitable(vm);
+    vm.root_tracers.push_back([&vm](Tracer& t) {
+        t.mark(vm.anext_awaitable_type);
+        t.mark(vm.text_file_type);
+        t.mark(vm.binary_file_type);
+    });
 
     struct Fn {
         const char* name;
@@ -640,7 +784,8 @@ void init_builtins(VM& vm) {
         {"__build_class__", bi_build_class}, {"exit", bi_exit}, {"quit", bi_exit}, {"iter", bi_iter}, {"next", bi_next},
         {"all", bi_all}, {"any", bi_any}, {"max", bi_max}, {"min", bi_min}, {"sum", bi_sum}, {"sorted", bi_sorted},
         {"abs", bi_abs}, {"divmod", bi_divmod}, {"pow", bi_pow}, {"round", bi_round}, {"hex", bi_hex}, {"oct", bi_oct},
-        {"bin", bi_bin}, {"chr", bi_chr}, {"ord", bi_ord}, {"format", bi_format},
+        {"bin", bi_bin}, {"chr", bi_chr}, {"ord", bi_ord}, {"format", bi_format}, {"aiter", bi_aiter},
+        {"anext", bi_anext},
     };
     for (const Fn& f : fns) def_function(vm, B, f.name, f.fn);
 
