@@ -48,6 +48,16 @@ bool take_kw(VM& vm, const Args& a, const char* fname, std::initializer_list<con
 
 // ---- output and input -------------------------------------------------------------------------
 
+// sys.stdout at call time (scripts may replace it); Empty when sys is not loaded or has none.
+Value sys_stdout(VM& vm) {
+    if (vm.modules == nullptr) return Value::empty();
+    Value sys = dict_get_str(vm.modules, vm.intern("sys"));
+    if (sys.is_empty()) return sys;
+    Value out = get_attr_opt(vm, sys, vm.intern("stdout"));
+    if (out.is_empty()) vm.pending = Value::empty();
+    return out;
+}
+
 Value bi_print(VM& vm, const Args& a) {
     Value kw[4];
     if (!take_kw(vm, a, "print", {"sep", "end", "file", "flush"}, kw)) return Value::empty();
@@ -58,27 +68,45 @@ Value bi_print(VM& vm, const Args& a) {
             return vm.raise_format(vm.exc.TypeError, "%s must be None or a string, not %s", v == &sep ? "sep" : "end",
                                    type_name(vm, *v).c_str());
     }
-    std::string out;
-    for (uint32_t i = 0; i < a.npos; ++i) {
-        if (i) out += (sep.is_empty() || sep.is_none()) ? std::string_view(" ") : sv(sep);
-        Str* s = to_str(vm, a.pos[i]);
-        if (!s) return Value::empty();
-        out += s->s;
+    if (file.is_empty() || file.is_none()) {
+        file = sys_stdout(vm);
+        if (file.is_none()) return Value::none();   // CPython: print() is silent when sys.stdout is None
     }
-    out += (end.is_empty() || end.is_none()) ? std::string_view("\n") : sv(end);
-    if (!file.is_empty() && !file.is_none()) {
-        Value text = str_value(vm, out);
-        Value r = vm.call_method(file, vm.intern("write"), {text});
-        if (r.is_empty()) return r;
-        if (!flush.is_empty()) {
-            int f = truthy(vm, flush);
-            if (f < 0) return Value::empty();
-            if (f && vm.call_method(file, vm.intern("flush"), {}).is_empty()) return Value::empty();
+    std::string_view sep_text = (sep.is_empty() || sep.is_none()) ? std::string_view(" ") : sv(sep);
+    std::string_view end_text = (end.is_empty() || end.is_none()) ? std::string_view("\n") : sv(end);
+    Str* write_name = vm.intern("write");
+    Value write_fn = file.is_empty() ? Value::empty() : type_lookup(type_of(vm, file), write_name);
+    bool native_write = !write_fn.is_empty() && write_fn.is_obj() && write_fn.o->type == vm.types.native_function;
+    if (!file.is_empty() && !native_write) {
+        // A Python-level file: one write() per piece, as CPython does.
+        for (uint32_t i = 0; i < a.npos; ++i) {
+            if (i && vm.call_method(file, write_name, {str_value(vm, sep_text)}).is_empty()) return Value::empty();
+            Str* s = to_str(vm, a.pos[i]);
+            if (!s || vm.call_method(file, write_name, {Value::object(s)}).is_empty()) return Value::empty();
         }
-        return Value::none();
+        if (vm.call_method(file, write_name, {str_value(vm, end_text)}).is_empty()) return Value::empty();
+    } else {
+        std::string out;
+        for (uint32_t i = 0; i < a.npos; ++i) {
+            if (i) out += sep_text;
+            Str* s = to_str(vm, a.pos[i]);
+            if (!s) return Value::empty();
+            out += s->s;
+        }
+        out += end_text;
+        if (file.is_empty()) {
+            vm.write_out(out, false);
+            if (!flush.is_empty() && truthy(vm, flush) > 0) std::fflush(stdout);
+            return Value::none();
+        }
+        Value text = str_value(vm, out);
+        if (vm.call_method(file, write_name, {text}).is_empty()) return Value::empty();
     }
-    vm.write_out(out, false);
-    if (!flush.is_empty() && truthy(vm, flush) > 0) std::fflush(stdout);
+    if (!flush.is_empty()) {
+        int f = truthy(vm, flush);
+        if (f < 0) return Value::empty();
+        if (f && vm.call_method(file, vm.intern("flush"), {}).is_empty()) return Value::empty();
+    }
     return Value::none();
 }
 
