@@ -794,10 +794,10 @@ void init_builtins(VM& vm) {
     def_method(vm, vm.types.ellipsis, "__new__", ellipsis_new);
     init_generic_alias(vm);
     init_anext_awaitable(vm);
+    init_file_objects(vm);
     vm.root_tracers.push_back([&vm](Tracer& t) {
         t.mark(vm.anext_awaitable_type);
-        t.mark(vm.text_file_type);
-        t.mark(vm.binary_file_type);
+        for (Type* ft : vm.file_types) t.mark(ft);
     });
 
     struct Fn {

@@ -63,6 +63,7 @@ Value binary_op_named(VM& vm, Value a, Value b, const char* name, const char* wh
 // Per-file init functions called from init_object_methods (type.cpp).
 void init_type_methods(VM& vm);        // type.cpp
 void init_descriptor_methods(VM& vm);  // descriptors.cpp: object, property, staticmethod, classmethod, super
+void init_file_objects(VM& vm);       // file_object.cpp: the file types and the open() builtin
 // Text of a Str value (no checks).
 inline std::string_view sv(const Value& v) { return static_cast<Str*>(v.o)->view(); }
 inline bool is_str_value(const Value& v) { return v.tag == Tag::Obj && v.o->type->layout == Layout::Str; }

@@ -210,11 +210,11 @@ public:
     Type* bytearray_iterator_type = nullptr;
 
     // ---- types layer (builtins.cpp, file_object.cpp) ----
-    // Types not in BuiltinTypes: anext_awaitable, TextIOWrapper, BufferedFile; kept alive by a
-    // root tracer init_builtins adds.
+    // Types not in BuiltinTypes: anext_awaitable and the open() file types (TextIOWrapper,
+    // BufferedReader/Writer/Random, io.UnsupportedOperation; file_object.cpp indexes them);
+    // kept alive by a root tracer init_builtins adds.
     Type* anext_awaitable_type = nullptr;
-    Type* text_file_type = nullptr;
-    Type* binary_file_type = nullptr;
+    Type* file_types[5] = {};
 
     // The api layer's per-VM state (asy::Runtime::Impl), for natives it installs (eval, exec).
     void* api_data = nullptr;
