@@ -8,6 +8,7 @@
 #include "vm/objects/exception.hpp"
 #include "vm/objects/float.hpp"
 #include "vm/objects/int.hpp"
+#include "vm/objects/str.hpp"
 #include "vm/ops.hpp"
 #include "vm/vm.hpp"
 
@@ -296,6 +297,7 @@ bool format_str_parsed(std::string_view text, const FormatSpec& f, std::string* 
 Value raise_format_error(VM& vm, const FormatError& err) {
     Type* t = err.kind == FormatErrorKind::Overflow ? vm.exc.OverflowError
               : err.kind == FormatErrorKind::Type   ? vm.exc.TypeError
+              : err.kind == FormatErrorKind::Memory ? vm.exc.MemoryError
                                                     : vm.exc.ValueError;
     return vm.raise(t, err.message);
 }
@@ -341,6 +343,9 @@ bool parse_format_spec(std::string_view spec, uint32_t default_type, char defaul
     int n = get_integer(spec, &pos, &f.width);
     if (n < 0) return fail(err, FormatErrorKind::Value, "Too many decimal digits in format string");
     if (n == 0) f.width = -1;
+    // A padding wider than memory can hold: MemoryError now rather than std::bad_alloc later.
+    if (f.width > 0 && !buffer_fits(static_cast<uint64_t>(f.width), f.fill.size() + 1))
+        return fail(err, FormatErrorKind::Memory, "");
     if (pos < end && spec[pos] == ',') { f.grouping = ','; ++pos; }
     if (pos < end && spec[pos] == '_') {
         if (f.grouping) return fail(err, FormatErrorKind::Value, "Cannot specify both ',' and '_'.");

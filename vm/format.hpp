@@ -29,7 +29,7 @@ struct FormatSpec {
 };
 
 // Errors of the pure formatting functions: which exception and its message.
-enum class FormatErrorKind { None, Value, Overflow, Type };
+enum class FormatErrorKind { None, Value, Overflow, Type, Memory };
 struct FormatError {
     FormatErrorKind kind = FormatErrorKind::None;
     std::string message;

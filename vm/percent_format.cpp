@@ -6,6 +6,7 @@
 #include "vm/objects/bytes.hpp"
 #include "vm/objects/float.hpp"
 #include "vm/objects/int.hpp"
+#include "vm/objects/str.hpp"
 #include "vm/ops.hpp"
 #include "vm/vm.hpp"
 
@@ -281,7 +282,9 @@ bool one_directive(PercentState& st, std::string* out) {
         *dst = 0;
         while (st.pos < f.size() && f[st.pos] >= '0' && f[st.pos] <= '9') {
             int d = f[st.pos++] - '0';
-            if (*dst > (INT32_MAX - d) / 10) {
+            // CPython: the width may be any Py_ssize_t; the precision must fit a C int.
+            int64_t max = what[0] == 'w' ? INT64_MAX : INT32_MAX;
+            if (*dst > (max - d) / 10) {
                 vm.raise_format(vm.exc.ValueError, "%s too big", what);
                 return false;
             }
@@ -309,6 +312,7 @@ bool one_directive(PercentState& st, std::string* out) {
             if (!digits(&prec, "precision")) return false;
         }
     }
+    if (width > 0 && !reserve_buffer(vm, out->size() + static_cast<uint64_t>(width))) return false;
     // Length modifiers are accepted and ignored, as in CPython.
     while (st.pos < f.size() && (f[st.pos] == 'h' || f[st.pos] == 'l' || f[st.pos] == 'L')) st.pos++;
     if (st.pos >= f.size()) {

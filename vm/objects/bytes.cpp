@@ -139,7 +139,7 @@ Value bytes_repeat(VM& vm, Value b, int64_t n) {
     if (static_cast<uint64_t>(n) > static_cast<uint64_t>(INT64_MAX) / d.size()) {
         return vm.raise(vm.exc.OverflowError, "repeated bytes are too long");
     }
-    if (!vm.heap.reserve(d.size() * static_cast<size_t>(n)))
+    if (!reserve_buffer(vm, static_cast<uint64_t>(n), d.size()))
         return Value::empty();
     std::string out;
     out.reserve(d.size() * static_cast<size_t>(n));
@@ -252,7 +252,7 @@ static bool bytes_from_object(VM& vm, Value v, std::string* out) {
             vm.raise(vm.exc.ValueError, "negative count");
             return false;
         }
-        if (!vm.heap.reserve(static_cast<size_t>(n)))
+        if (!reserve_buffer(vm, static_cast<uint64_t>(n)))
             return false;
         out->assign(static_cast<size_t>(n), '\0');
         return true;

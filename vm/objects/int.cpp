@@ -860,6 +860,8 @@ Value int_to_bytes_m(VM& vm, const Args& a) {
     if (big < 0) return {};
     int is_signed = 0;
     if (!v[3].is_empty() && (is_signed = truthy(vm, v[3])) < 0) return {};
+    // CPython allocates the result before converting: a huge length is a MemoryError.
+    if (!reserve_buffer(vm, static_cast<uint64_t>(length), sizeof(Value))) return {};
     if (!is_signed && int_sign(x) < 0) return vm.raise(vm.exc.OverflowError, "can't convert negative int to unsigned");
     // Fits when the two's complement needs at most length*8 bits (one more for the sign).
     Mpz m, lim;
@@ -877,7 +879,6 @@ Value int_to_bytes_m(VM& vm, const Args& a) {
         uint64_t need = int_bit_length(x) + (is_signed ? 1 : 0);
         if (need > bits) return vm.raise(vm.exc.OverflowError, "int too big to convert");
     }
-    if (!vm.heap.reserve(static_cast<size_t>(length) * sizeof(Value))) return {};
     List* list = new_list(vm, static_cast<size_t>(length));
     list->items.resize(static_cast<size_t>(length), Value::integer(0));
     size_t count = 0;

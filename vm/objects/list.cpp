@@ -49,7 +49,10 @@ bool list_extend(VM& vm, List* l, Value iterable) {
     if (it.is_empty()) return false;
     if (it.is_obj() && it.o->type == vm.iter_types[kRangeIter]) {
         auto* r = static_cast<RangeIterator*>(it.o);
-        l->items.reserve(l->items.size() + r->remaining);
+        // Preallocate as CPython does from the length hint: a huge range is a MemoryError up front.
+        uint64_t want = l->items.size() + static_cast<uint64_t>(r->remaining);
+        if (!reserve_buffer(vm, want, sizeof(Value))) return false;
+        l->items.reserve(static_cast<size_t>(want));
     }
     for (;;) {
         Value v = iter_next(vm, it);
@@ -599,11 +602,7 @@ Value list_iadd_m(VM& vm, const Args& a) {
 
 bool repeat_into(VM& vm, std::vector<Value>& out, const std::vector<Value>& src, int64_t n) {
     if (n <= 0 || src.empty()) return true;
-    if (static_cast<uint64_t>(n) > (uint64_t(1) << 40) / src.size() ||
-        !vm.heap.reserve(static_cast<size_t>(n) * src.size() * sizeof(Value))) {
-        if (!vm.has_pending()) vm.raise(vm.exc.MemoryError, "");
-        return false;
-    }
+    if (!reserve_buffer(vm, static_cast<uint64_t>(n), src.size() * sizeof(Value))) return false;
     std::vector<Value> copy = src;
     out.reserve(out.size() + copy.size() * static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) out.insert(out.end(), copy.begin(), copy.end());

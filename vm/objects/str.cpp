@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <unistd.h>
 #include <vector>
 
 #include "vm/format.hpp"
@@ -205,6 +206,26 @@ uint64_t hash_bytes(const void* data, size_t n) {
     return h;
 }
 
+// ---- size guard ------------------------------------------------------------------------------
+
+bool buffer_fits(uint64_t count, uint64_t unit) {
+    // Anything beyond physical memory cannot succeed; refuse it before the allocator throws.
+    static const uint64_t kMax = [] {
+        long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+        return pages > 0 && size > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(size)
+                                     : uint64_t{1} << 40;
+    }();
+    return unit == 0 || count <= kMax / unit;
+}
+
+bool reserve_buffer(VM& vm, uint64_t count, uint64_t unit) {
+    if (!buffer_fits(count, unit)) {
+        vm.raise(vm.exc.MemoryError, "");
+        return false;
+    }
+    return vm.heap.reserve(static_cast<size_t>(count * unit));
+}
+
 uint64_t str_hash(Str* s) {
     if (!s->hashed) {
         s->hash = hash_bytes(s->s.data(), s->s.size());
@@ -390,7 +411,7 @@ Str* str_concat(VM& vm, Str* a, Str* b) {
         return a;
     if (a->s.empty() && b->type == vm.types.str)
         return b;
-    if (!vm.heap.reserve(a->s.size() + b->s.size()))
+    if (!reserve_buffer(vm, a->s.size() + b->s.size()))
         return nullptr;
     std::string t;
     t.reserve(a->s.size() + b->s.size());
@@ -407,9 +428,9 @@ Value str_repeat(VM& vm, Str* s, int64_t n) {
     if (static_cast<uint64_t>(n) > static_cast<uint64_t>(INT64_MAX) / s->s.size()) {
         return vm.raise(vm.exc.OverflowError, "repeated string is too long");
     }
-    size_t total = s->s.size() * static_cast<size_t>(n);
-    if (!vm.heap.reserve(total))
+    if (!reserve_buffer(vm, static_cast<uint64_t>(n), s->s.size()))
         return Value::empty();
+    size_t total = s->s.size() * static_cast<size_t>(n);
     std::string t;
     t.reserve(total);
     if (s->s.size() == 1) {

@@ -97,6 +97,14 @@ inline Str* as_str(const Value& v) {
     return static_cast<Str*>(v.o);
 }
 
+// ---- size guard (str.cpp) -------------------------------------------------------------------
+// Call before building a result of `count` elements of `unit` bytes (str/bytes/list/tuple
+// repetition, padding, joins): false with MemoryError pending when the size overflows, exceeds
+// the machine's physical memory (so std::bad_alloc is never reached) or the VM's memory limit.
+bool reserve_buffer(VM& vm, uint64_t count, uint64_t unit = 1);
+// The physical-memory part of that check, for code without a VM (format.cpp): no exception.
+bool buffer_fits(uint64_t count, uint64_t unit = 1);
+
 // ---- operations used by the interpreter's fast paths and other layers ----------------------
 // All functions returning Value/Str* return Empty/nullptr with an exception pending on error.
 inline bool str_eq(const Str* a, const Str* b) {

@@ -410,7 +410,7 @@ static Value str_istitle(VM& vm, const Args& a) {
 // ---- padding ---------------------------------------------------------------------------------
 
 static bool fill_arg(VM& vm, const Args& a, uint32_t idx, std::string* fill) {
-    *fill = " ";
+    fill->assign(1, ' '); // (operator=(" ") trips a GCC 12 -Wrestrict false positive)
     if (a.npos <= idx)
         return true;
     Value v = a[idx];
@@ -450,7 +450,7 @@ static Value str_justify(VM& vm, const Args& a) {
     if (width <= s->length)
         return same(vm, s);
     int64_t marg = width - s->length;
-    if (!vm.heap.reserve(static_cast<size_t>(marg) * fill.size()))
+    if (!reserve_buffer(vm, static_cast<uint64_t>(marg), fill.size()))
         return Value::empty();
     if (Kind == 0)
         return pad(vm, s, 0, marg, fill);
@@ -469,6 +469,8 @@ static Value str_zfill(VM& vm, const Args& a) {
     if (width <= s->length)
         return same(vm, s);
     int64_t fill = width - s->length;
+    if (!reserve_buffer(vm, s->s.size() + static_cast<uint64_t>(fill)))
+        return Value::empty();
     std::string out;
     size_t sign = (!s->s.empty() && (s->s[0] == '+' || s->s[0] == '-')) ? 1 : 0;
     out.append(s->s, 0, sign);
@@ -492,6 +494,8 @@ static Value str_expandtabs(VM& vm, const Args& a) {
     int64_t tabsize = 8;
     if (!v[0].is_empty() && !text_int_arg(vm, v[0], &tabsize))
         return Value::empty();
+    if (tabsize > INT32_MAX || tabsize < INT32_MIN)
+        return vm.raise(vm.exc.OverflowError, "Python int too large to convert to C int");
     Str* s = SELF;
     std::string out;
     int64_t col = 0;
@@ -973,7 +977,7 @@ static Value str_join(VM& vm, const Args& a) {
         total += as_str(x)->s.size();
         length += as_str(x)->length;
     }
-    if (!vm.heap.reserve(total))
+    if (!reserve_buffer(vm, total))
         return Value::empty();
     std::string out;
     out.reserve(total);

@@ -163,11 +163,7 @@ Value tuple_mul_m(VM& vm, const Args& a) {
     if (n == 1 && self->type == vm.types.tuple) return a[0];
     Tuple* r = vm.alloc<Tuple>(vm.types.tuple);
     if (n <= 0 || self->items.empty()) return Value::object(r);
-    if (static_cast<uint64_t>(n) > (uint64_t(1) << 40) / self->items.size() ||
-        !vm.heap.reserve(static_cast<size_t>(n) * self->items.size() * sizeof(Value))) {
-        if (!vm.has_pending()) vm.raise(vm.exc.MemoryError, "");
-        return Value::empty();
-    }
+    if (!reserve_buffer(vm, static_cast<uint64_t>(n), self->items.size() * sizeof(Value))) return Value::empty();
     r->items.reserve(self->items.size() * static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) r->items.insert(r->items.end(), self->items.begin(), self->items.end());
     return Value::object(r);
