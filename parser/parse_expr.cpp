@@ -216,6 +216,9 @@ done:
 }
 
 Expr* Parser::binary(int min_prec) {
+    // Spans run from the first token (an opening parenthesis included) to the last one read,
+    // as CPython's do: `(a) + (b)` covers both parentheses.
+    const Token& s = cur();
     Expr* left = factor();
     for (;;) {
         const BinInfo& bi = kBinTable[static_cast<size_t>(cur().kind)];
@@ -226,7 +229,7 @@ Expr* Parser::binary(int min_prec) {
         b->left = left;
         b->op = bi.op;
         b->right = right;
-        b->loc = span(left->loc, right->loc);
+        fin(b, s);
         left = b;
     }
 }
@@ -248,6 +251,7 @@ Expr* Parser::factor() {
 }
 
 Expr* Parser::power() {
+    const Token& start = cur();
     Expr* e;
     if (at(Tok::Await)) {
         const Token& s = advance();
@@ -263,11 +267,12 @@ Expr* Parser::power() {
     b->left = e;
     b->op = OperatorKind::Pow;
     b->right = factor();
-    b->loc = span(e->loc, b->right->loc);
+    fin(b, start);
     return b;
 }
 
 Expr* Parser::primary() {
+    const Token& start = cur();
     Expr* e = atom();
     for (;;) {
         switch (cur().kind) {
@@ -276,7 +281,7 @@ Expr* Parser::primary() {
             auto* a = make<Attribute>();
             a->value = e;
             a->attr = std::string(expect(Tok::Name).text);
-            a->loc = {e->loc.line, e->loc.col, prev_.end_line, prev_.end_col};
+            fin(a, start);
             e = a;
             break;
         }
@@ -285,7 +290,7 @@ Expr* Parser::primary() {
             auto* c = make<Call>();
             c->func = e;
             call_args(c->args, c->keywords, open);
-            c->loc = {e->loc.line, e->loc.col, prev_.end_line, prev_.end_col};
+            fin(c, start);
             e = c;
             break;
         }
@@ -299,7 +304,7 @@ Expr* Parser::primary() {
                 if (!at(Tok::RSqb)) missing_comma(s->slice);
             }
             advance();
-            s->loc = {e->loc.line, e->loc.col, prev_.end_line, prev_.end_col};
+            fin(s, start);
             e = s;
             break;
         }
