@@ -30,13 +30,12 @@ Value new_bytearray(VM& vm, std::string_view data) {
     return make_bytes(vm, vm.types.bytearray, std::string(data));
 }
 
-static bool is_bytearray(VM& vm, Value v) {
+bool bytes_is_bytearray(VM& vm, Value v) {
     return v.o->type == vm.types.bytearray || is_subtype(v.o->type, vm.types.bytearray);
 }
 
-// A result of the same kind as `self` (bytes for bytes and its subclasses, bytearray likewise).
-static Value like(VM& vm, Value self, std::string&& data) {
-    return make_bytes(vm, is_bytearray(vm, self) ? vm.types.bytearray : vm.types.bytes, std::move(data));
+Value bytes_like(VM& vm, Value self, std::string&& data) {
+    return make_bytes(vm, bytes_is_bytearray(vm, self) ? vm.types.bytearray : vm.types.bytes, std::move(data));
 }
 
 uint64_t bytes_hash(Bytes* b) {
@@ -78,7 +77,7 @@ std::string bytes_repr_text(std::string_view data, bool bytearray) {
 }
 
 Str* bytes_repr(VM& vm, Value b) {
-    bool ba = is_bytearray(vm, b);
+    bool ba = bytes_is_bytearray(vm, b);
     std::string r = bytes_repr_text(as_bytes(b)->view(), ba);
     if (ba) {
         std::string name(b.o->type->name->view());
@@ -98,7 +97,7 @@ Value bytes_getitem(VM& vm, Value b, Value key) {
             i += len;
         if (i < 0 || i >= len) {
             return vm.raise(vm.exc.IndexError,
-                            is_bytearray(vm, b) ? "bytearray index out of range" : "index out of range");
+                            bytes_is_bytearray(vm, b) ? "bytearray index out of range" : "index out of range");
         }
         return Value::integer(static_cast<unsigned char>(self->data[static_cast<size_t>(i)]));
     }
@@ -116,10 +115,10 @@ Value bytes_getitem(VM& vm, Value b, Value key) {
             for (int64_t k = 0; k < n; ++k)
                 out[k] = self->data[static_cast<size_t>(start + k * step)];
         }
-        return like(vm, b, std::move(out));
+        return bytes_like(vm, b, std::move(out));
     }
     return vm.raise_format(vm.exc.TypeError, "%s indices must be integers or slices, not %s",
-                           is_bytearray(vm, b) ? "bytearray" : "byte", type_name(vm, key).c_str());
+                           bytes_is_bytearray(vm, b) ? "bytearray" : "byte", type_name(vm, key).c_str());
 }
 
 Value bytes_concat(VM& vm, Value a, Value b) {
@@ -129,13 +128,13 @@ Value bytes_concat(VM& vm, Value a, Value b) {
     }
     std::string out = as_bytes(a)->data;
     out += as_bytes(b)->data;
-    return like(vm, a, std::move(out));
+    return bytes_like(vm, a, std::move(out));
 }
 
 Value bytes_repeat(VM& vm, Value b, int64_t n) {
     const std::string& d = as_bytes(b)->data;
     if (n <= 0 || d.empty())
-        return like(vm, b, std::string());
+        return bytes_like(vm, b, std::string());
     if (static_cast<uint64_t>(n) > static_cast<uint64_t>(INT64_MAX) / d.size()) {
         return vm.raise(vm.exc.OverflowError, "repeated bytes are too long");
     }
@@ -145,7 +144,7 @@ Value bytes_repeat(VM& vm, Value b, int64_t n) {
     out.reserve(d.size() * static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i)
         out += d;
-    return like(vm, b, std::move(out));
+    return bytes_like(vm, b, std::move(out));
 }
 
 int bytes_cmp(const Bytes* a, const Bytes* b) {
@@ -156,8 +155,7 @@ int bytes_cmp(const Bytes* a, const Bytes* b) {
     return a->data.size() < b->data.size() ? -1 : a->data.size() > b->data.size() ? 1 : 0;
 }
 
-// A byte value 0..255 from an int-like item; -1 with an exception pending otherwise.
-static int byte_value(VM& vm, Value v, const char* range_msg) {
+int bytes_byte_value(VM& vm, Value v, const char* range_msg) {
     int64_t i;
     if (!text_int_arg(vm, v, &i))
         return -1;
@@ -174,7 +172,7 @@ int bytes_contains(VM& vm, Value b, Value item) {
         return d.find(as_bytes(item)->view()) != std::string_view::npos;
     if (item.is_int() || item.is_bool() || is_int_like(vm, item) ||
         (item.is_obj() && !type_lookup(type_of(vm, item), vm.names.__index__).is_empty())) {
-        int c = byte_value(vm, item, "byte must be in range(0, 256)");
+        int c = bytes_byte_value(vm, item, "byte must be in range(0, 256)");
         if (c < 0)
             return -1;
         return d.find(static_cast<char>(c)) != std::string_view::npos;
@@ -193,7 +191,7 @@ struct BytesIterator : Obj {
 };
 
 Value bytes_iter(VM& vm, Value b) {
-    Type* t = is_bytearray(vm, b) ? vm.bytearray_iterator_type : vm.bytes_iterator_type;
+    Type* t = bytes_is_bytearray(vm, b) ? vm.bytearray_iterator_type : vm.bytes_iterator_type;
     BytesIterator* it = vm.alloc<BytesIterator>(t);
     it->bytes = as_bytes(b);
     return Value::object(it);
@@ -262,7 +260,7 @@ static bool bytes_from_object(VM& vm, Value v, std::string* out) {
                                                                             : static_cast<Tuple*>(v.o)->items;
         out->reserve(items.size());
         for (size_t i = 0; i < items.size(); ++i) {
-            int c = byte_value(vm, items[i], "bytes must be in range(0, 256)");
+            int c = bytes_byte_value(vm, items[i], "bytes must be in range(0, 256)");
             if (c < 0)
                 return false;
             out->push_back(static_cast<char>(c));
@@ -279,7 +277,7 @@ static bool bytes_from_object(VM& vm, Value v, std::string* out) {
         Value x = iter_next(vm, it);
         if (x.is_empty())
             return !vm.has_pending();
-        int c = byte_value(vm, x, "bytes must be in range(0, 256)");
+        int c = bytes_byte_value(vm, x, "bytes must be in range(0, 256)");
         if (c < 0)
             return false;
         out->push_back(static_cast<char>(c));
@@ -414,7 +412,7 @@ template <bool ByteArray> static Value bytes_fromhex(VM& vm, const Args& a) {
 // ---- methods -----------------------------------------------------------------------------------
 
 static const char* kind_name(VM& vm, const Args& a) {
-    return a.npos > 0 && is_bytes_like(a[0]) && is_bytearray(vm, a[0]) ? "bytearray" : "bytes";
+    return a.npos > 0 && is_bytes_like(a[0]) && bytes_is_bytearray(vm, a[0]) ? "bytearray" : "bytes";
 }
 
 #define CHECK(style, name, min, max)                                                                         \
@@ -477,7 +475,7 @@ static bool find_args(VM& vm, const Args& a, const char* name, std::string* sub,
         *sub = as_bytes(s)->data;
     } else if (s.is_int() || s.is_bool() ||
                (s.is_obj() && !type_lookup(type_of(vm, s), vm.names.__index__).is_empty())) {
-        int c = byte_value(vm, s, "byte must be in range(0, 256)");
+        int c = bytes_byte_value(vm, s, "byte must be in range(0, 256)");
         if (c < 0)
             return false;
         *sub = std::string(1, static_cast<char>(c));
@@ -662,7 +660,7 @@ static Value b_join(VM& vm, const Args& a) {
             out += sep;
         out += as_bytes(x)->data;
     }
-    return like(vm, a[0], std::move(out));
+    return bytes_like(vm, a[0], std::move(out));
 }
 
 static bool is_ascii_space(unsigned char c) {
@@ -755,10 +753,10 @@ template <bool Reverse> static Value b_split(VM& vm, const Args& a) {
     List* out = new_list(vm, parts.size());
     if (Reverse) {
         for (size_t k = parts.size(); k-- > 0;)
-            out->items.push_back(like(vm, a[0], std::string(parts[k])));
+            out->items.push_back(bytes_like(vm, a[0], std::string(parts[k])));
     } else {
         for (std::string_view p : parts)
-            out->items.push_back(like(vm, a[0], std::string(p)));
+            out->items.push_back(bytes_like(vm, a[0], std::string(p)));
     }
     return Value::object(out);
 }
@@ -784,7 +782,7 @@ static Value b_strip(VM& vm, const Args& a) {
     if (Kind != 1)
         while (e > b && strip_it(d[e - 1]))
             --e;
-    return like(vm, a[0], std::string(d.substr(b, e - b)));
+    return bytes_like(vm, a[0], std::string(d.substr(b, e - b)));
 }
 
 static Value b_replace(VM& vm, const Args& a) {
@@ -808,7 +806,7 @@ static Value b_replace(VM& vm, const Args& a) {
             if (i < d.size())
                 out.push_back(d[i]);
         }
-        return like(vm, a[0], std::move(out));
+        return bytes_like(vm, a[0], std::move(out));
     }
     size_t pos = 0;
     while (done < count) {
@@ -821,7 +819,7 @@ static Value b_replace(VM& vm, const Args& a) {
         ++done;
     }
     out += d.substr(pos);
-    return like(vm, a[0], std::move(out));
+    return bytes_like(vm, a[0], std::move(out));
 }
 
 template <bool Reverse> static Value b_partition(VM& vm, const Args& a) {
@@ -834,13 +832,13 @@ template <bool Reverse> static Value b_partition(VM& vm, const Args& a) {
     size_t p = Reverse ? d.rfind(sep) : d.find(sep);
     Tuple* t = new_tuple(vm, 3);
     if (p == std::string_view::npos) {
-        t->items[0] = like(vm, a[0], Reverse ? std::string() : std::string(d));
-        t->items[1] = like(vm, a[0], std::string());
-        t->items[2] = like(vm, a[0], Reverse ? std::string(d) : std::string());
+        t->items[0] = bytes_like(vm, a[0], Reverse ? std::string() : std::string(d));
+        t->items[1] = bytes_like(vm, a[0], std::string());
+        t->items[2] = bytes_like(vm, a[0], Reverse ? std::string(d) : std::string());
     } else {
-        t->items[0] = like(vm, a[0], std::string(d.substr(0, p)));
-        t->items[1] = like(vm, a[0], std::string(sep));
-        t->items[2] = like(vm, a[0], std::string(d.substr(p + sep.size())));
+        t->items[0] = bytes_like(vm, a[0], std::string(d.substr(0, p)));
+        t->items[1] = bytes_like(vm, a[0], std::string(sep));
+        t->items[2] = bytes_like(vm, a[0], std::string(d.substr(p + sep.size())));
     }
     return Value::object(t);
 }
@@ -854,7 +852,7 @@ template <bool Suffix> static Value b_removefix(VM& vm, const Args& a) {
         (Suffix ? d.substr(d.size() - p.size()) == p : d.substr(0, p.size()) == p)) {
         d = Suffix ? d.substr(0, d.size() - p.size()) : d.substr(p.size());
     }
-    return like(vm, a[0], std::string(d));
+    return bytes_like(vm, a[0], std::string(d));
 }
 
 template <int Kind> // 0 upper, 1 lower, 2 swapcase
@@ -869,7 +867,7 @@ static Value b_case(VM& vm, const Args& a) {
         else if (up && Kind != 0)
             c = static_cast<char>(c + 32);
     }
-    return like(vm, a[0], std::move(out));
+    return bytes_like(vm, a[0], std::move(out));
 }
 
 static bool c_digit(unsigned char c) {
@@ -972,7 +970,7 @@ static Value b_iter(VM& vm, const Args& a) {
 
 static Value b_hash(VM& vm, const Args& a) {
     CHECK(Wrapper, "__hash__", 0, 0);
-    if (is_bytearray(vm, a[0]))
+    if (bytes_is_bytearray(vm, a[0]))
         return vm.raise(vm.exc.TypeError, "unhashable type: 'bytearray'");
     return Value::integer(static_cast<int64_t>(bytes_hash(as_bytes(a[0]))));
 }
@@ -1010,7 +1008,7 @@ template <CompareKind K> static Value b_richcmp(VM& vm, const Args& a) {
 static Value ba_append(VM& vm, const Args& a) {
     if (!text_args(vm, a, vm.types.bytearray, ArgStyle::One, "bytearray", "append", 1, 1))
         return Value::empty();
-    int c = byte_value(vm, a[1], "byte must be in range(0, 256)");
+    int c = bytes_byte_value(vm, a[1], "byte must be in range(0, 256)");
     if (c < 0)
         return Value::empty();
     as_bytes(a[0])->data.push_back(static_cast<char>(c));
@@ -1090,7 +1088,7 @@ static Value ba_setitem(VM& vm, const Args& a) {
             i += static_cast<int64_t>(d.size());
         if (i < 0 || i >= static_cast<int64_t>(d.size()))
             return vm.raise(vm.exc.IndexError, "bytearray index out of range");
-        int c = byte_value(vm, a[2], "byte must be in range(0, 256)");
+        int c = bytes_byte_value(vm, a[2], "byte must be in range(0, 256)");
         if (c < 0)
             return Value::empty();
         d[static_cast<size_t>(i)] = static_cast<char>(c);
@@ -1208,6 +1206,7 @@ void init_bytes(VM& vm) {
         // bytearray is mutable: unhashable (CPython sets __hash__ to None).
         dict_set_str(vm, ba->dict, vm.names.__hash__, Value::none());
     }
+    init_bytes_methods(vm);
 
     vm.bytes_iterator_type =
         new_builtin_type(vm, "bytes_iterator", vm.types.object, Layout::Iterator, nullptr, 0);

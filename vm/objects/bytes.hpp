@@ -45,4 +45,14 @@ int bytes_contains(VM& vm, Value b, Value item); // int or bytes-like item: 1, 0
 Value bytes_iter(VM& vm, Value b);
 Value bytes_iter_next(VM& vm, Value iterator); // Empty, no exception, when exhausted
 
+// ---- shared by bytes.cpp and bytes_methods.cpp ---------------------------------------------
+bool bytes_is_bytearray(VM& vm, Value v); // bytearray or a subclass
+// A result of the same kind as `self` (bytes for bytes and its subclasses, bytearray likewise).
+Value bytes_like(VM& vm, Value self, std::string&& data);
+// A byte value 0..255 from an int-like item; -1 with an exception pending otherwise.
+int bytes_byte_value(VM& vm, Value v, const char* range_msg);
+// Registers the padding/case/tabs/lines/translate methods and bytearray's list-like mutators
+// (bytes_methods.cpp); called by init_bytes.
+void init_bytes_methods(VM& vm);
+
 } // namespace asy::vm

@@ -70,7 +70,9 @@ bool text_args(VM& vm, const Args& a, Type* self_type, ArgStyle style, const cha
         vm.raise_format(vm.exc.TypeError, "%s.%s() takes exactly one argument (%u given)", tname, method, n);
         break;
     case ArgStyle::Clinic:
-        if (n < min) {
+        if (min == max) {
+            vm.raise_format(vm.exc.TypeError, "%s expected %u argument%s, got %u", method, min, plural(min), n);
+        } else if (n < min) {
             vm.raise_format(vm.exc.TypeError, "%s expected at least %u argument%s, got %u", method, min,
                             plural(min), n);
         } else {
