@@ -85,6 +85,11 @@ void CodeObj::trace(Tracer& t) {
     t.mark(qualname);
     t.mark(filename);
     t.mark(docstring);
+    for (const InlineCache& c : caches) {
+        t.mark(c.key);
+        t.mark(c.key2);
+        t.mark(c.value);
+    }
 }
 
 // ---- attributes ------------------------------------------------------------------------------

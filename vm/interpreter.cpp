@@ -22,6 +22,7 @@
 #include "vm/config.hpp"
 #include "vm/init.hpp"
 #include "vm/interpreter.hpp"
+#include "vm/lookup_cache.hpp"
 #include "vm/objects/generator.hpp"
 #include "vm/objects/int.hpp"
 #include "vm/objects/iterators.hpp"
@@ -488,6 +489,12 @@ dispatch:
     }
     ASY_CASE(LOAD_GLOBAL) {
         Str* name = names[arg];
+        InlineCache* c = cache::slot(co, static_cast<uint32_t>(ip - code_start - 1));
+        if (c->key == f->globals && c->version == f->globals->version && c->key2 == f->builtins &&
+            c->version2 == f->builtins->version) {
+            PUSH(c->value);
+            ASY_NEXT();
+        }
         Value v = dict_get_str(f->globals, name);
         if (v.is_empty()) {
             v = dict_get_str(f->builtins, name);
@@ -497,6 +504,12 @@ dispatch:
                 goto error;
             }
         }
+        c->key = f->globals;
+        c->version = f->globals->version;
+        c->key2 = f->builtins;
+        c->version2 = f->builtins->version;
+        c->value = v;
+        c->kind = cache::kGlobal;
         PUSH(v);
         ASY_NEXT();
     }
@@ -549,6 +562,21 @@ dispatch:
 
     // -- attributes and items
     ASY_CASE(LOAD_ATTR) {
+        {
+            Value obj = TOP();
+            InlineCache* c = cache::slot(co, static_cast<uint32_t>(ip - code_start - 1));
+            if (obj.is_obj() && cache::type_matches(c, obj.o)) {
+                if (c->kind == cache::kInstDict && obj.o->dict) {
+                    Value v = dict_get_str(obj.o->dict, names[arg]);
+                    if (!v.is_empty()) {
+                        TOP() = v;
+                        ASY_NEXT();
+                    }
+                }
+            } else {
+                cache::fill_load_attr(vm, c, obj, names[arg]);
+            }
+        }
         SAVE_STATE();
         Value v = get_attr(vm, TOP(), names[arg]);
         if (v.is_empty()) goto error;
@@ -557,6 +585,20 @@ dispatch:
     }
     ASY_CASE(STORE_ATTR) {
         SAVE_STATE();
+        {
+            Value obj = TOP();
+            InlineCache* c = cache::slot(co, static_cast<uint32_t>(ip - code_start - 1));
+            if (obj.is_obj() && cache::type_matches(c, obj.o)) {
+                if (c->kind == cache::kInstDict) {
+                    if (!obj.o->dict) obj.o->dict = new_dict(vm);
+                    dict_set_str(vm, obj.o->dict, names[arg], PEEK(2));
+                    sp -= 2;
+                    ASY_NEXT();
+                }
+            } else {
+                cache::fill_store_attr(vm, c, obj, names[arg]);
+            }
+        }
         if (!set_attr(vm, TOP(), names[arg], PEEK(2))) goto error;
         sp -= 2;
         ASY_NEXT();
@@ -568,8 +610,35 @@ dispatch:
         ASY_NEXT();
     }
     ASY_CASE(LOAD_METHOD) {
-        SAVE_STATE();
         Value obj = TOP();
+        {
+            InlineCache* c = cache::slot(co, static_cast<uint32_t>(ip - code_start - 1));
+            if (obj.is_obj() && cache::type_matches(c, obj.o)) {
+                if (c->kind == cache::kMethod) {
+                    Value v;
+                    if (obj.o->dict) v = dict_get_str(obj.o->dict, names[arg]);
+                    if (v.is_empty()) {
+                        TOP() = c->value;
+                        PUSH(obj);
+                    } else {
+                        TOP() = Value();
+                        PUSH(v);
+                    }
+                    ASY_NEXT();
+                }
+                if (c->kind == cache::kInstDict && obj.o->dict) {
+                    Value v = dict_get_str(obj.o->dict, names[arg]);
+                    if (!v.is_empty()) {
+                        TOP() = Value();
+                        PUSH(v);
+                        ASY_NEXT();
+                    }
+                }
+            } else {
+                cache::fill_load_method(vm, c, obj, names[arg]);
+            }
+        }
+        SAVE_STATE();
         Value m;
         bool is_method = get_method(vm, obj, names[arg], &m);
         if (m.is_empty()) goto error;

@@ -15,6 +15,17 @@ struct Str;
 struct Dict;
 struct Tuple;
 
+// One per-instruction inline cache slot (see vm/lookup_cache.hpp): `key` is the Type (attribute
+// sites) or globals Dict (LOAD_GLOBAL) the entry was filled for; all pointers are traced.
+struct InlineCache {
+    Obj* key = nullptr;
+    Obj* key2 = nullptr;               // LOAD_GLOBAL: the builtins Dict
+    uint64_t version = 0;
+    uint64_t version2 = 0;
+    Value value;
+    uint8_t kind = 0;
+};
+
 // A `Code` (pure data from the compiler) made runnable: constants turned into Values and
 // names interned, once, when the code is loaded (see code_object.cpp: `load_code`).
 struct CodeObj : Obj {
@@ -28,6 +39,7 @@ struct CodeObj : Obj {
     Str* filename = nullptr;
     int nlocalsplus = 0;               // varnames + cellvars + freevars (frame slots)
     Value docstring;                   // functions: the docstring Str made at load time, or Empty
+    std::vector<InlineCache> caches;   // one per instruction, made on first run (lookup_cache.hpp)
 
     void trace(Tracer& t) override;
 };
