@@ -1014,11 +1014,12 @@ void Compiler::raise_stmt(const RaiseStmt* s) {
 void Compiler::assert_stmt(const AssertStmt* s) {
     Label end = new_label();
     jump_if(s->test, end, true);
-    set_loc(s->loc);
+    // CPython gives the raising instructions the test's position (the caret marks the test).
+    set_loc(s->test->loc);
     emit(Op::LOAD_ASSERTION_ERROR);
     if (s->msg) {
         expr(s->msg);
-        set_loc(s->loc);
+        set_loc(s->test->loc);
         emit(Op::CALL, 0);
     }
     emit(Op::RAISE_VARARGS, 1);
@@ -1027,7 +1028,7 @@ void Compiler::assert_stmt(const AssertStmt* s) {
 
 void Compiler::import_stmt(const ImportStmt* s) {
     for (const Alias& a : s->names) {
-        set_loc(a.loc.line ? a.loc : s->loc);
+        set_loc(s->loc);  // CPython positions every import instruction at the whole statement
         load_const(vm::Constant{int64_t{0}});
         load_none();
         emit(Op::IMPORT_NAME, add_name(a.name));
@@ -1066,7 +1067,7 @@ void Compiler::import_from(const ImportFromStmt* s) {
             emit(Op::IMPORT_STAR);
             return;
         }
-        set_loc(a.loc.line ? a.loc : s->loc);
+        set_loc(s->loc);
         emit(Op::IMPORT_FROM, add_name(a.name));
         name_op(a.asname.empty() ? a.name : a.asname, ExprContext::Store);
     }
