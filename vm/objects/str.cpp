@@ -832,24 +832,9 @@ int unicode_decimal_value(uint32_t cp) {
     return static_cast<int>((cp - z) % 10);
 }
 
-// Letters that are ID_Start/ID_Continue by category but not XID_ (NFKC does not keep them
-// identifiers) or are Pattern_Syntax (U+2E2F): excluded from both.
-static bool not_xid(uint32_t cp) {
-    switch (cp) {
-    case 0x37A: case 0x2E2F: case 0xFDFA: case 0xFDFB:
-    case 0xFE70: case 0xFE72: case 0xFE74: case 0xFE76: case 0xFE78: case 0xFE7A: case 0xFE7C: case 0xFE7E:
-        return true;
-    default:
-        return cp >= 0xFC5E && cp <= 0xFC63;
-    }
-}
-
 bool unicode_isxid_start(uint32_t cp) {
     if (cp < 0x80)
         return cp == '_' || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
-    // XID_Continue only: their NFKC forms cannot start an identifier.
-    if (not_xid(cp) || cp == 0xE33 || cp == 0xEB3 || cp == 0xFF9E || cp == 0xFF9F)
-        return false;
     switch (cat(cp)) {
     case UTF8PROC_CATEGORY_LU:
     case UTF8PROC_CATEGORY_LL:
@@ -859,16 +844,14 @@ bool unicode_isxid_start(uint32_t cp) {
     case UTF8PROC_CATEGORY_NL:
         return true;
     default:
-        return cp == 0x1885 || cp == 0x1886 || cp == 0x2118 || cp == 0x212E; // Other_ID_Start
+        return cp == 0x1885 || cp == 0x1886 || cp == 0x2118 || cp == 0x212E || cp == 0x309B || cp == 0x309C;
     }
 }
 
 bool unicode_isxid_continue(uint32_t cp) {
     if (cp < 0x80)
         return cp == '_' || (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
-    if (not_xid(cp))
-        return false;
-    if (cp == 0xE33 || cp == 0xEB3 || cp == 0xFF9E || cp == 0xFF9F || unicode_isxid_start(cp))
+    if (unicode_isxid_start(cp))
         return true;
     switch (cat(cp)) {
     case UTF8PROC_CATEGORY_MN:
