@@ -832,9 +832,24 @@ int unicode_decimal_value(uint32_t cp) {
     return static_cast<int>((cp - z) % 10);
 }
 
+// Letters that are ID_Start/ID_Continue by category but not XID_ (NFKC does not keep them
+// identifiers) or are Pattern_Syntax (U+2E2F): excluded from both.
+static bool not_xid(uint32_t cp) {
+    switch (cp) {
+    case 0x37A: case 0x2E2F: case 0xFDFA: case 0xFDFB:
+    case 0xFE70: case 0xFE72: case 0xFE74: case 0xFE76: case 0xFE78: case 0xFE7A: case 0xFE7C: case 0xFE7E:
+        return true;
+    default:
+        return cp >= 0xFC5E && cp <= 0xFC63;
+    }
+}
+
 bool unicode_isxid_start(uint32_t cp) {
     if (cp < 0x80)
         return cp == '_' || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
+    // XID_Continue only: their NFKC forms cannot start an identifier.
+    if (not_xid(cp) || cp == 0xE33 || cp == 0xEB3 || cp == 0xFF9E || cp == 0xFF9F)
+        return false;
     switch (cat(cp)) {
     case UTF8PROC_CATEGORY_LU:
     case UTF8PROC_CATEGORY_LL:
@@ -844,14 +859,16 @@ bool unicode_isxid_start(uint32_t cp) {
     case UTF8PROC_CATEGORY_NL:
         return true;
     default:
-        return cp == 0x1885 || cp == 0x1886 || cp == 0x2118 || cp == 0x212E || cp == 0x309B || cp == 0x309C;
+        return cp == 0x1885 || cp == 0x1886 || cp == 0x2118 || cp == 0x212E; // Other_ID_Start
     }
 }
 
 bool unicode_isxid_continue(uint32_t cp) {
     if (cp < 0x80)
         return cp == '_' || (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
-    if (unicode_isxid_start(cp))
+    if (not_xid(cp))
+        return false;
+    if (cp == 0xE33 || cp == 0xEB3 || cp == 0xFF9E || cp == 0xFF9F || unicode_isxid_start(cp))
         return true;
     switch (cat(cp)) {
     case UTF8PROC_CATEGORY_MN:
@@ -1044,6 +1061,17 @@ static bool resolve_codec(VM& vm, Str* encoding, Codec* codec, const char** cano
     return true;
 }
 
+Value raise_unicode_error(VM& vm, bool decode, const char* encoding, Value object, int64_t start, int64_t end,
+                          const char* reason) {
+    Value args[5] = {Value::object(new_str(vm, encoding)), object, Value::integer(start), Value::integer(end),
+                     Value::object(new_str(vm, reason))};
+    Value cls = Value::object(decode ? vm.exc.UnicodeDecodeError : vm.exc.UnicodeEncodeError);
+    Value exc = vm.call(cls, args, 5);
+    if (exc.is_empty())
+        return exc;
+    return vm.raise_value(exc);
+}
+
 static bool resolve_errors(VM& vm, Str* errors, ErrMode* mode) {
     *mode = errors == nullptr ? ErrMode::Strict : lookup_errors(errors->view());
     if (*mode == ErrMode::Unknown) {
@@ -1116,14 +1144,8 @@ Value decode_text(VM& vm, std::string_view data, Str* encoding, Str* errors) {
             break;
         default:
         strict:
-            if (errlen == 1) {
-                return vm.raise_format(vm.exc.UnicodeDecodeError,
-                                       "'%s' codec can't decode byte 0x%02x in position %zu: %s", cname, p[i],
-                                       i, reason);
-            }
-            return vm.raise_format(vm.exc.UnicodeDecodeError,
-                                   "'%s' codec can't decode bytes in position %zu-%zu: %s", cname, i,
-                                   i + static_cast<size_t>(errlen) - 1, reason);
+            return raise_unicode_error(vm, true, cname, new_bytes(vm, data), static_cast<int64_t>(i),
+                                       static_cast<int64_t>(i) + errlen, reason);
         }
         i += static_cast<size_t>(errlen);
     }
@@ -1218,18 +1240,8 @@ Value encode_text(VM& vm, Str* s, Str* encoding, Str* errors) {
                 break;
         }
         if (fail) {
-            if (run == 1 || mode != ErrMode::Strict) {
-                int l2;
-                uint32_t c2 = utf8_decode(p + i, &l2);
-                std::string esc;
-                append_escape(esc, c2);
-                return vm.raise_format(vm.exc.UnicodeEncodeError,
-                                       "'%s' codec can't encode character '%s' in position %lld: %s", cname,
-                                       esc.c_str(), static_cast<long long>(index), reason);
-            }
-            return vm.raise_format(
-                vm.exc.UnicodeEncodeError, "'%s' codec can't encode characters in position %lld-%lld: %s",
-                cname, static_cast<long long>(index), static_cast<long long>(index + run - 1), reason);
+            int64_t end = (run == 1 || mode != ErrMode::Strict) ? index + 1 : index + run;
+            return raise_unicode_error(vm, false, cname, Value::object(s), index, end, reason);
         }
         i = j;
         index += run;

@@ -149,6 +149,10 @@ bool str_index_arg(VM& vm, Value v, int64_t* out, bool* is_index);
 Value decode_text(VM& vm, std::string_view data, Str* encoding, Str* errors);
 // str -> bytes (a Bytes value).
 Value encode_text(VM& vm, Str* s, Str* encoding, Str* errors);
+// Raises UnicodeDecodeError/UnicodeEncodeError(encoding, object, start, end, reason) (their
+// attributes and CPython's message come from exceptions.cpp); returns Empty.
+Value raise_unicode_error(VM& vm, bool decode, const char* encoding, Value object, int64_t start, int64_t end,
+                          const char* reason);
 
 // `str(...)` / str.__new__(cls, object='', encoding='utf-8', errors='strict').
 Value str_new(VM& vm, const Args& a);
