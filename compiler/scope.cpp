@@ -55,6 +55,7 @@ private:
         d.line = loc.line;
         d.col = loc.col;
         d.end_col = loc.end_line == loc.line ? loc.end_col : -1;
+        if (loc.end_line > loc.line) d.end_line = loc.end_line;
         d.message = msg;
         errors_.push_back(d);
     }

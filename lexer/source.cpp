@@ -53,6 +53,14 @@ std::string format_diagnostic(const Diagnostic& d, const SourceFile* src) {
         }
         long len = static_cast<long>(count_code_points(text));
         if (offset > len) offset = len;
+        if (d.end_line > d.line) {
+            // CPython marks a multi-line range up to the end of its first line.
+            std::string_view vis = text;
+            while (!vis.empty() && (vis.back() == ' ' || vis.back() == '\n' || vis.back() == '\r' || vis.back() == '\t'))
+                vis.remove_suffix(1);
+            long vis_len = static_cast<long>(count_code_points(vis));
+            if (vis_len > offset) carets = vis_len - offset;
+        }
         out += "    ";
         out += text;
         out += "\n";

@@ -39,6 +39,7 @@ struct Diagnostic {
     int line = 0;        // 1-based
     int col = 0;         // 0-based, in code points
     int end_col = -1;    // exclusive; -1: a single caret
+    int end_line = 0;    // > line: the range runs past this line, so carets reach its end
     std::string message;
 };
 

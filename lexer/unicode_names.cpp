@@ -234,6 +234,17 @@ uint32_t lookup_unicode_name(std::string_view name) {
         }
         return cp;
     }
+    // The ASCII letters and digits, by rule rather than 62 table rows.
+    for (const char* prefix : {"LATIN SMALL LETTER ", "LATIN CAPITAL LETTER "}) {
+        std::string p(prefix);
+        if (up.size() == p.size() + 1 && up.compare(0, p.size(), p) == 0 && std::isupper(static_cast<unsigned char>(up.back())))
+            return static_cast<uint32_t>(p[6] == 'S' ? std::tolower(static_cast<unsigned char>(up.back())) : up.back());
+    }
+    static const char* const kDigits[] = {"ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE"};
+    if (up.compare(0, 6, "DIGIT ") == 0) {
+        for (uint32_t d = 0; d < 10; ++d)
+            if (up.substr(6) == kDigits[d]) return '0' + d;
+    }
     auto it = std::lower_bound(std::begin(kNames), std::end(kNames), up,
                                [](const NameEntry& e, const std::string& k) { return k.compare(e.name) > 0; });
     if (it != std::end(kNames) && up == it->name) return it->cp;

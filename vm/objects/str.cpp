@@ -1084,6 +1084,9 @@ static bool resolve_errors(VM& vm, Str* errors, ErrMode* mode) {
 Value decode_text(VM& vm, std::string_view data, Str* encoding, Str* errors) {
     Codec codec;
     const char* cname;
+    int bits, order;
+    if (encoding != nullptr && lookup_wide_codec(encoding->view(), &bits, &order, &cname))
+        return wide_decode(vm, data, bits, order, errors);
     if (!resolve_codec(vm, encoding, &codec, &cname))
         return Value::empty();
     if (codec == Codec::Utf8 && utf8_valid(data, false))
@@ -1155,6 +1158,9 @@ Value decode_text(VM& vm, std::string_view data, Str* encoding, Str* errors) {
 Value encode_text(VM& vm, Str* s, Str* encoding, Str* errors) {
     Codec codec;
     const char* cname;
+    int bits, order;
+    if (encoding != nullptr && lookup_wide_codec(encoding->view(), &bits, &order, &cname))
+        return wide_encode(vm, s, bits, order, cname, errors);
     if (!resolve_codec(vm, encoding, &codec, &cname))
         return Value::empty();
     if (s->ascii || (codec == Codec::Utf8 && utf8_valid(s->view(), false)))

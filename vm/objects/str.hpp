@@ -149,6 +149,11 @@ bool str_index_arg(VM& vm, Value v, int64_t* out, bool* is_index);
 Value decode_text(VM& vm, std::string_view data, Str* encoding, Str* errors);
 // str -> bytes (a Bytes value).
 Value encode_text(VM& vm, Str* s, Str* encoding, Str* errors);
+// UTF-16/UTF-32 (str_codecs.cpp), used by decode_text/encode_text: the codec of an encoding
+// name (bits 16/32; order 0 = BOM written/detected, 1 little, 2 big), false if not one of them.
+bool lookup_wide_codec(std::string_view name, int* bits, int* order, const char** canonical);
+Value wide_decode(VM& vm, std::string_view data, int bits, int order, Str* errors);
+Value wide_encode(VM& vm, Str* s, int bits, int order, const char* canonical, Str* errors);
 // Raises UnicodeDecodeError/UnicodeEncodeError(encoding, object, start, end, reason) (their
 // attributes and CPython's message come from exceptions.cpp); returns Empty.
 Value raise_unicode_error(VM& vm, bool decode, const char* encoding, Value object, int64_t start, int64_t end,

@@ -1,0 +1,272 @@
+// The UTF-16 and UTF-32 codecs (utf-16/-le/-be, utf-32/-le/-be): byte-order marks, surrogate
+// pairs, and the error handlers strict/ignore/replace/surrogatepass/backslashreplace (and
+// xmlcharrefreplace on encode), with CPython 3.11's reasons, positions and codec names.
+#include <cstdio>
+#include <string>
+
+#include "vm/objects/bytes.hpp"
+#include "vm/objects/str.hpp"
+#include "vm/ops.hpp"
+
+namespace asy::vm {
+
+namespace {
+
+enum class Handler { Strict, Ignore, Replace, SurrogatePass, SurrogateEscape, BackslashReplace, XmlCharRef, Unknown };
+
+Handler handler_of(Str* errors) {
+    if (errors == nullptr)
+        return Handler::Strict;
+    std::string_view e = errors->view();
+    if (e == "strict")
+        return Handler::Strict;
+    if (e == "ignore")
+        return Handler::Ignore;
+    if (e == "replace")
+        return Handler::Replace;
+    if (e == "surrogatepass")
+        return Handler::SurrogatePass;
+    if (e == "surrogateescape")
+        return Handler::SurrogateEscape;
+    if (e == "backslashreplace")
+        return Handler::BackslashReplace;
+    if (e == "xmlcharrefreplace")
+        return Handler::XmlCharRef;
+    return Handler::Unknown;
+}
+
+// The handler for the first error: LookupError for an unknown name (only once an error occurs,
+// as CPython looks handlers up lazily).
+bool resolve(VM& vm, Str* errors, Handler* h) {
+    *h = handler_of(errors);
+    if (*h == Handler::Unknown) {
+        vm.raise_format(vm.exc.LookupError, "unknown error handler name '%s'", errors->s.c_str());
+        return false;
+    }
+    return true;
+}
+
+void append_hex_escape(std::string& out, const char* prefix, uint32_t v, int digits) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%s%0*x", prefix, digits, v);
+    out += buf;
+}
+
+uint32_t read_unit(const unsigned char* p, int bits, bool big) {
+    if (bits == 16)
+        return big ? (uint32_t{p[0]} << 8) | p[1] : (uint32_t{p[1]} << 8) | p[0];
+    return big ? (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3]
+               : (uint32_t{p[3]} << 24) | (uint32_t{p[2]} << 16) | (uint32_t{p[1]} << 8) | p[0];
+}
+
+void write_unit(std::string& out, uint32_t u, int bits, bool big) {
+    int n = bits / 8;
+    for (int k = 0; k < n; ++k) {
+        int shift = big ? 8 * (n - 1 - k) : 8 * k;
+        out.push_back(static_cast<char>((u >> shift) & 0xFF));
+    }
+}
+
+void write_cp(std::string& out, uint32_t cp, int bits, bool big) {
+    if (bits == 16 && cp > 0xFFFF) {
+        cp -= 0x10000;
+        write_unit(out, 0xD800 + (cp >> 10), 16, big);
+        write_unit(out, 0xDC00 + (cp & 0x3FF), 16, big);
+    } else {
+        write_unit(out, cp, bits, big);
+    }
+}
+
+} // namespace
+
+bool lookup_wide_codec(std::string_view name, int* bits, int* order, const char** canonical) {
+    std::string n;
+    for (char c : name)
+        n.push_back(c == '-' || c == ' ' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    struct Entry {
+        const char* alias;
+        int bits, order;
+        const char* canonical;
+    };
+    static const Entry kEntries[] = {
+        {"utf_16", 16, 0, "utf-16"},
+        {"utf16", 16, 0, "utf-16"},
+        {"u16", 16, 0, "utf-16"},
+        {"utf_16_le", 16, 1, "utf-16-le"},
+        {"utf_16le", 16, 1, "utf-16-le"},
+        {"unicodelittleunmarked", 16, 1, "utf-16-le"},
+        {"utf_16_be", 16, 2, "utf-16-be"},
+        {"utf_16be", 16, 2, "utf-16-be"},
+        {"unicodebigunmarked", 16, 2, "utf-16-be"},
+        {"utf_32", 32, 0, "utf-32"},
+        {"utf32", 32, 0, "utf-32"},
+        {"u32", 32, 0, "utf-32"},
+        {"utf_32_le", 32, 1, "utf-32-le"},
+        {"utf_32le", 32, 1, "utf-32-le"},
+        {"utf_32_be", 32, 2, "utf-32-be"},
+        {"utf_32be", 32, 2, "utf-32-be"},
+    };
+    for (const Entry& e : kEntries) {
+        if (n == e.alias) {
+            *bits = e.bits;
+            *order = e.order;
+            *canonical = e.canonical;
+            return true;
+        }
+    }
+    return false;
+}
+
+Value wide_decode(VM& vm, std::string_view data, int bits, int order, Str* errors) {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(data.data());
+    size_t n = data.size(), i = 0;
+    bool big = order == 2;
+    if (order == 0) {
+        // A byte-order mark picks the order and is dropped; without one, little-endian (native).
+        if (bits == 16 && n >= 2 && p[0] == 0xFE && p[1] == 0xFF) {
+            big = true;
+            i = 2;
+        } else if (bits == 16 && n >= 2 && p[0] == 0xFF && p[1] == 0xFE) {
+            i = 2;
+        } else if (bits == 32 && n >= 4 && p[0] == 0 && p[1] == 0 && p[2] == 0xFE && p[3] == 0xFF) {
+            big = true;
+            i = 4;
+        } else if (bits == 32 && n >= 4 && p[0] == 0xFF && p[1] == 0xFE && p[2] == 0 && p[3] == 0) {
+            i = 4;
+        }
+    }
+    const char* cname = bits == 16 ? (big ? "utf-16-be" : "utf-16-le") : (big ? "utf-32-be" : "utf-32-le");
+    size_t unit = static_cast<size_t>(bits / 8);
+    std::string out;
+    out.reserve(n);
+    Handler h = Handler::Strict;
+    bool resolved = false;
+    while (i < n) {
+        const char* reason = nullptr;
+        size_t end = i;
+        uint32_t cp = 0;
+        if (n - i < unit) {
+            reason = "truncated data";
+            end = n;
+        } else {
+            uint32_t u = read_unit(p + i, bits, big);
+            if (bits == 32) {
+                if (u > 0x10FFFF) {
+                    reason = "code point not in range(0x110000)";
+                    end = i + 4;
+                } else if (u >= 0xD800 && u <= 0xDFFF) {
+                    reason = "code point in surrogate code point range(0xd800, 0xe000)";
+                    end = i + 4;
+                    cp = u;
+                } else {
+                    utf8_append(out, u);
+                    i += 4;
+                    continue;
+                }
+            } else if (u < 0xD800 || u > 0xDFFF) {
+                utf8_append(out, u);
+                i += 2;
+                continue;
+            } else if (u >= 0xDC00) {
+                reason = "illegal encoding";
+                end = i + 2;
+                cp = u;
+            } else if (n - i < 4) {
+                reason = "unexpected end of data";
+                end = n;
+                cp = u;
+            } else {
+                uint32_t lo = read_unit(p + i + 2, 16, big);
+                if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                    utf8_append(out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
+                    i += 4;
+                    continue;
+                }
+                reason = "illegal UTF-16 surrogate";
+                end = i + 2;
+                cp = u;
+            }
+        }
+        if (!resolved) {
+            if (!resolve(vm, errors, &h))
+                return Value::empty();
+            resolved = true;
+        }
+        switch (h) {
+        case Handler::Ignore:
+            break;
+        case Handler::Replace:
+            utf8_append(out, 0xFFFD);
+            break;
+        case Handler::BackslashReplace:
+            for (size_t k = i; k < end; ++k)
+                append_hex_escape(out, "\\x", p[k], 2);
+            break;
+        case Handler::SurrogatePass:
+            if (cp >= 0xD800 && cp <= 0xDFFF && end - i == unit) {
+                utf8_append(out, cp);
+                break;
+            }
+            [[fallthrough]];
+        default:
+            return raise_unicode_error(vm, true, cname, new_bytes(vm, data), static_cast<int64_t>(i),
+                                       static_cast<int64_t>(end), reason);
+        }
+        i = end;
+    }
+    return Value::object(new_str_owned(vm, std::move(out)));
+}
+
+Value wide_encode(VM& vm, Str* s, int bits, int order, const char* canonical, Str* errors) {
+    bool big = order == 2;
+    std::string out;
+    out.reserve((s->s.size() + 1) * static_cast<size_t>(bits / 8));
+    if (order == 0)
+        write_unit(out, 0xFEFF, bits, false); // the BOM, native (little-endian) order
+    Handler h = Handler::Strict;
+    bool resolved = false;
+    const char* p = s->s.data();
+    size_t n = s->s.size(), i = 0;
+    int64_t index = 0;
+    while (i < n) {
+        int len;
+        uint32_t cp = utf8_decode(p + i, &len);
+        i += static_cast<size_t>(len);
+        if (cp < 0xD800 || cp > 0xDFFF) {
+            write_cp(out, cp, bits, big);
+            ++index;
+            continue;
+        }
+        if (!resolved) {
+            if (!resolve(vm, errors, &h))
+                return Value::empty();
+            resolved = true;
+        }
+        std::string text; // replacement text, encoded below
+        switch (h) {
+        case Handler::Ignore:
+            break;
+        case Handler::Replace:
+            text = "?";
+            break;
+        case Handler::SurrogatePass:
+            write_unit(out, cp, bits, big);
+            break;
+        case Handler::BackslashReplace:
+            append_hex_escape(text, "\\u", cp, 4);
+            break;
+        case Handler::XmlCharRef:
+            text = "&#" + std::to_string(cp) + ";";
+            break;
+        default:
+            return raise_unicode_error(vm, false, canonical, Value::object(s), index, index + 1,
+                                       "surrogates not allowed");
+        }
+        for (char c : text)
+            write_unit(out, static_cast<unsigned char>(c), bits, big);
+        ++index;
+    }
+    return new_bytes(vm, out);
+}
+
+} // namespace asy::vm
