@@ -2,6 +2,7 @@
 // comparison, the numeric hash, shortest round-trip printing, parsing, and both types' methods.
 #include "vm/objects/float.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -10,6 +11,7 @@
 #include <cstring>
 
 #include "vm/format.hpp"
+#include "vm/objects/bytes.hpp"
 #include "vm/objects/int.hpp"
 #include "vm/ops.hpp"
 #include "vm/vm.hpp"
@@ -517,6 +519,18 @@ static bool scan_decimal(std::string_view s, std::string* out) {
     return i == n;
 }
 
+// Floats are unboxed and `is` compares their bits, so each parsed NaN gets its own payload: two
+// float('nan') calls then differ by identity as CPython's distinct objects do (float('nan') in
+// [float('nan')] is False) while one NaN stays identical to itself (nan in [nan] is True).
+static double fresh_nan(bool neg) {
+    static std::atomic<uint64_t> counter{0};
+    uint64_t bits = 0x7ff8000000000000ull | (++counter & 0x0007ffffffffffffull);
+    if (neg) bits |= 0x8000000000000000ull;
+    double d;
+    std::memcpy(&d, &bits, sizeof d);
+    return d;
+}
+
 bool parse_float_text(std::string_view text, double* out) {
     std::string ascii;
     for (char c : text) {
@@ -526,7 +540,7 @@ bool parse_float_text(std::string_view text, double* out) {
     bool neg = false;
     if (!s.empty() && (s[0] == '+' || s[0] == '-')) { neg = s[0] == '-'; s.remove_prefix(1); }
     if (ieq(s, "inf") || ieq(s, "infinity")) { *out = neg ? -INFINITY : INFINITY; return true; }
-    if (ieq(s, "nan")) { *out = neg ? -NAN : NAN; return true; }
+    if (ieq(s, "nan")) { *out = fresh_nan(neg); return true; }
     std::string clean;
     if (!scan_decimal(s, &clean)) return false;
     double d = std::strtod(clean.c_str(), nullptr);
@@ -563,6 +577,18 @@ Value float_from_value(VM& vm, Value v) {
         Value i = index_value(vm, v);
         if (i.is_empty()) return i;
         return int_to_double(vm, i, &d) ? Value::real(d) : Value();
+    }
+    if (v.is_obj() && v.o->type->layout == Layout::Bytes) {
+        // float(b'2.5') / float(bytearray(...)): ASCII text only.
+        std::string_view text = static_cast<Bytes*>(v.o)->view();
+        bool ascii = true;
+        for (char c : text) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+        if (!ascii || !parse_float_text(text, &d)) {
+            Str* r = repr(vm, v);
+            if (!r) return {};
+            return vm.raise(vm.exc.ValueError, "could not convert string to float: " + r->s);
+        }
+        return Value::real(d);
     }
     return vm.raise_format(vm.exc.TypeError, "float() argument must be a string or a real number, not '%s'",
                            type_name(vm, v).c_str());
