@@ -928,13 +928,15 @@ static Value b_isascii(VM& vm, const Args& a) {
 
 static Value b_add(VM& vm, const Args& a) {
     CHECK(Wrapper, "__add__", 1, 1);
-    if (!is_bytes_like(a[1]))
+    if (!is_bytes_like(a[1]) && reflected_first(vm, a[1], "__radd__"))
         return vm.not_implemented;
     return bytes_concat(vm, a[0], a[1]);
 }
 
-static Value b_mul(VM& vm, const Args& a) {
-    CHECK(Wrapper, "__mul__", 1, 1);
+template <bool Reflected> static Value b_mul(VM& vm, const Args& a) {
+    CHECK(Wrapper, Reflected ? "__rmul__" : "__mul__", 1, 1);
+    if (!Reflected && reflected_first(vm, a[1], "__rmul__"))
+        return vm.not_implemented;
     int64_t n;
     bool is_index;
     if (!str_index_arg(vm, a[1], &n, &is_index))
@@ -1144,8 +1146,8 @@ void init_bytes(VM& vm) {
         if (t->alloc_instance == nullptr)
             t->alloc_instance = alloc_bytes;
         def_method(vm, t, "__add__", b_add);
-        def_method(vm, t, "__mul__", b_mul);
-        def_method(vm, t, "__rmul__", b_mul);
+        def_method(vm, t, "__mul__", b_mul<false>);
+        def_method(vm, t, "__rmul__", b_mul<true>);
         def_method(vm, t, "__mod__", b_mod);
         def_method(vm, t, "__contains__", b_contains);
         def_method(vm, t, "__getitem__", b_getitem);

@@ -583,6 +583,7 @@ Value list_delitem_m(VM& vm, const Args& a) {
 Value list_add_m(VM& vm, const Args& a) {
     LIST_SELF("__add__");
     if (!method_args(vm, a, "list.__add__", 1, 1)) return Value::empty();
+    if (!has_layout(a[1], Layout::List) && reflected_first(vm, a[1], "__radd__")) return vm.not_implemented;
     if (!has_layout(a[1], Layout::List))
         return vm.raise_format(vm.exc.TypeError, "can only concatenate list (not \"%s\") to list",
                                type_name(vm, a[1]).c_str());
@@ -596,6 +597,8 @@ Value list_add_m(VM& vm, const Args& a) {
 Value list_iadd_m(VM& vm, const Args& a) {
     LIST_SELF("__iadd__");
     if (!method_args(vm, a, "list.__iadd__", 1, 1)) return Value::empty();
+    // CPython tries other.__radd__ before the in-place sequence concat.
+    if (!has_layout(a[1], Layout::List) && reflected_first(vm, a[1], "__radd__")) return vm.not_implemented;
     if (!list_extend(vm, self, a[1])) return Value::empty();
     return a[0];
 }
@@ -609,9 +612,10 @@ bool repeat_into(VM& vm, std::vector<Value>& out, const std::vector<Value>& src,
     return true;
 }
 
-Value list_mul_m(VM& vm, const Args& a) {
-    LIST_SELF("__mul__");
-    if (!method_args(vm, a, "list.__mul__", 1, 1)) return Value::empty();
+template <bool Reflected> Value list_mul_m(VM& vm, const Args& a) {
+    LIST_SELF(Reflected ? "__rmul__" : "__mul__");
+    if (!method_args(vm, a, Reflected ? "list.__rmul__" : "list.__mul__", 1, 1)) return Value::empty();
+    if (!Reflected && reflected_first(vm, a[1], "__rmul__")) return vm.not_implemented;
     int64_t n;
     if (!repeat_count(vm, a[1], &n)) return Value::empty();
     List* r = new_list(vm);
@@ -716,8 +720,8 @@ void detail::init_list_type(VM& vm) {
     def_method(vm, t, "__delitem__", list_delitem_m);
     def_method(vm, t, "__add__", list_add_m);
     def_method(vm, t, "__iadd__", list_iadd_m);
-    def_method(vm, t, "__mul__", list_mul_m);
-    def_method(vm, t, "__rmul__", list_mul_m);
+    def_method(vm, t, "__mul__", list_mul_m<false>);
+    def_method(vm, t, "__rmul__", list_mul_m<true>);
     def_method(vm, t, "__imul__", list_imul_m);
     def_method(vm, t, "__contains__", list_contains_m);
     def_method(vm, t, "__len__", list_len_m);

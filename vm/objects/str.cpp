@@ -1325,20 +1325,33 @@ Value str_new(VM& vm, const Args& a) {
 
 // ---- dunders -----------------------------------------------------------------------------------
 
+bool reflected_first(VM& vm, Value other, const char* rname) {
+    if (!other.is_obj() || !(other.o->type->flags & kTypeHeap))
+        return false;
+    Value m = type_lookup(other.o->type, vm.intern(rname));
+    return !m.is_empty() && !m.is_none() && !(m.is_obj() && m.o->type->layout == Layout::NativeFunction);
+}
+
 #define SELF as_str(a[0])
 
 static Value str_add(VM& vm, const Args& a) {
     if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__add__", 1, 1))
         return Value::empty();
-    if (!is_str(a[1]))
-        return vm.not_implemented;
+    if (!is_str(a[1])) {
+        if (reflected_first(vm, a[1], "__radd__"))
+            return vm.not_implemented;
+        return vm.raise_format(vm.exc.TypeError, "can only concatenate str (not \"%s\") to str",
+                               type_name(vm, a[1]).c_str());
+    }
     Str* r = str_concat(vm, SELF, as_str(a[1]));
     return r ? Value::object(r) : Value::empty();
 }
 
-static Value str_mul(VM& vm, const Args& a) {
-    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", "__mul__", 1, 1))
+template <bool Reflected> static Value str_mul(VM& vm, const Args& a) {
+    if (!text_args(vm, a, vm.types.str, ArgStyle::Wrapper, "str", Reflected ? "__rmul__" : "__mul__", 1, 1))
         return Value::empty();
+    if (!Reflected && reflected_first(vm, a[1], "__rmul__"))
+        return vm.not_implemented;
     int64_t n;
     bool is_index;
     if (is_bigint(a[1])) {
@@ -1474,8 +1487,8 @@ void init_str_bytes(VM& vm) {
     if (t->alloc_instance == nullptr)
         t->alloc_instance = alloc_str;
     def_method(vm, t, "__add__", str_add);
-    def_method(vm, t, "__mul__", str_mul);
-    def_method(vm, t, "__rmul__", str_mul);
+    def_method(vm, t, "__mul__", str_mul<false>);
+    def_method(vm, t, "__rmul__", str_mul<true>);
     def_method(vm, t, "__mod__", str_mod);
     def_method(vm, t, "__rmod__", str_rmod);
     def_method(vm, t, "__contains__", str_contains_native);

@@ -138,6 +138,11 @@ Str* str_ascii(VM& vm, Str* s); // ascii(s)
 Value str_iter(VM& vm, Str* s);
 Value str_iter_next(VM& vm, Value iterator);
 
+// CPython tries the right operand's numeric slot (a class's __radd__/__rmul__) before the
+// sequence concat/repeat of str/bytes/list/tuple; our dunders run first, so they return
+// NotImplemented when this says the other operand's class defines `rname` in Python.
+bool reflected_first(VM& vm, Value other, const char* rname);
+
 // Integer value of an index-like subscript (int, bool, __index__). False with *is_index false
 // (no exception) when `v` is not index-like; false with *is_index true and an exception pending
 // on error (a too-large int: IndexError "cannot fit 'int' into an index-sized integer").

@@ -144,6 +144,7 @@ Value tuple_getitem_m(VM& vm, const Args& a) {
 Value tuple_add_m(VM& vm, const Args& a) {
     TUPLE_SELF("__add__");
     if (!method_args(vm, a, "tuple.__add__", 1, 1)) return Value::empty();
+    if (!has_layout(a[1], Layout::Tuple) && reflected_first(vm, a[1], "__radd__")) return vm.not_implemented;
     if (!has_layout(a[1], Layout::Tuple))
         return vm.raise_format(vm.exc.TypeError, "can only concatenate tuple (not \"%s\") to tuple",
                                type_name(vm, a[1]).c_str());
@@ -155,9 +156,10 @@ Value tuple_add_m(VM& vm, const Args& a) {
     return Value::object(r);
 }
 
-Value tuple_mul_m(VM& vm, const Args& a) {
-    TUPLE_SELF("__mul__");
-    if (!method_args(vm, a, "tuple.__mul__", 1, 1)) return Value::empty();
+template <bool Reflected> Value tuple_mul_m(VM& vm, const Args& a) {
+    TUPLE_SELF(Reflected ? "__rmul__" : "__mul__");
+    if (!method_args(vm, a, Reflected ? "tuple.__rmul__" : "tuple.__mul__", 1, 1)) return Value::empty();
+    if (!Reflected && reflected_first(vm, a[1], "__rmul__")) return vm.not_implemented;
     int64_t n;
     if (!repeat_count(vm, a[1], &n)) return Value::empty();
     if (n == 1 && self->type == vm.types.tuple) return a[0];
@@ -240,8 +242,8 @@ void detail::init_tuple_type(VM& vm) {
     def_method(vm, t, "count", tuple_count_m);
     def_method(vm, t, "__getitem__", tuple_getitem_m);
     def_method(vm, t, "__add__", tuple_add_m);
-    def_method(vm, t, "__mul__", tuple_mul_m);
-    def_method(vm, t, "__rmul__", tuple_mul_m);
+    def_method(vm, t, "__mul__", tuple_mul_m<false>);
+    def_method(vm, t, "__rmul__", tuple_mul_m<true>);
     def_method(vm, t, "__contains__", tuple_contains_m);
     def_method(vm, t, "__len__", tuple_len_m);
     def_method(vm, t, "__iter__", tuple_iter_m);
