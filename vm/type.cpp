@@ -914,7 +914,55 @@ static bool set_type_doc(VM& vm, Value obj, Value v, GetSetDescr* d) {
     return true;
 }
 
+// ---- module objects (types.ModuleType) ---------------------------------------------------------
+
+// module(name, doc=None): what `type(sys)('m')` builds.
+static Value module_init(VM& vm, const Args& a) {
+    static const char* const names[] = {"name", "doc", nullptr};
+    if (a.npos < 1 || !a.pos[0].is_obj() || a.pos[0].o->type->layout != Layout::Module)
+        return vm.raise(vm.exc.TypeError, "descriptor '__init__' requires a 'module' object");
+    Args rest = a;
+    ++rest.pos;
+    --rest.npos;
+    Value v[3];
+    v[0] = a.pos[0];
+    if (!parse_args(vm, rest, "module.__init__", names, 1, v + 1)) return Value::empty();
+    if (!is_str_value(v[1]))
+        return vm.raise_format(vm.exc.TypeError, "module.__init__() argument 'name' must be str, not %s",
+                               type_name(vm, v[1]).c_str());
+    auto* m = static_cast<Module*>(v[0].o);
+    if (!m->dict) m->dict = new_dict(vm);
+    m->name = static_cast<Str*>(v[1].o);
+    dict_set_str(vm, m->dict, vm.names.__name__, v[1]);
+    dict_set_str(vm, m->dict, vm.names.__doc__, v[2].is_empty() ? Value::none() : v[2]);
+    dict_set_str(vm, m->dict, vm.names.__package__, Value::none());
+    dict_set_str(vm, m->dict, vm.names.__loader__, Value::none());
+    dict_set_str(vm, m->dict, vm.names.__spec__, Value::none());
+    return Value::none();
+}
+
+static Value module_repr(VM& vm, const Args& a) {
+    if (a.npos < 1 || !a.pos[0].is_obj() || a.pos[0].o->type->layout != Layout::Module)
+        return vm.raise(vm.exc.TypeError, "descriptor '__repr__' requires a 'module' object");
+    auto* m = static_cast<Module*>(a.pos[0].o);
+    Value name = m->dict ? dict_get_str(m->dict, vm.names.__name__) : Value::empty();
+    Value file = m->dict ? dict_get_str(m->dict, vm.names.__file__) : Value::empty();
+    std::string out = "<module ";
+    Str* nr = repr(vm, name.is_empty() ? str_value(vm, "?") : name);
+    if (!nr) return Value::empty();
+    out += nr->s;
+    if (!file.is_empty()) {
+        Str* fr = repr(vm, file);
+        if (!fr) return Value::empty();
+        out += " from " + fr->s;
+    }
+    return str_value(vm, out + ">");
+}
+
 void init_type_methods(VM& vm) {
+    def_method(vm, vm.types.module, "__init__", module_init);
+    if (dict_get_str(vm.types.module->dict, vm.names.__repr__).is_empty())
+        def_method(vm, vm.types.module, "__repr__", module_repr);
     Type* T = vm.types.type;
     def_method(vm, T, "__call__", type_dunder_call);
     def_method(vm, T, "__new__", type_new);
