@@ -1,6 +1,7 @@
 // dict views: dict_keys, dict_values, dict_items (len, iteration, `in`, reversed, repr, and the
 // set operations and comparisons of keys/items views).
 #include "vm/objects/container_util.hpp"
+#include "vm/objects/descriptors.hpp"
 #include "vm/objects/iterators.hpp"
 
 namespace asy::vm {
@@ -239,7 +240,15 @@ Value view_no_new_m(VM& vm, const Args& a) {
     return vm.raise_format(vm.exc.TypeError, "cannot create '%s' instances", name.c_str());
 }
 
+// view.mapping: a read-only mappingproxy of the underlying dict.
+Value view_mapping_get(VM& vm, Value obj, GetSetDescr*) {
+    MappingProxy* p = vm.alloc<MappingProxy>(vm.types.mappingproxy);
+    p->mapping = Value::object(static_cast<DictView*>(obj.o)->dict);
+    return Value::object(p);
+}
+
 void def_view_common(VM& vm, Type* t) {
+    if (vm.types.mappingproxy != nullptr) def_getset(vm, t, "mapping", view_mapping_get);
     t->flags &= ~kTypeBaseType;
     def_method(vm, t, "__new__", view_no_new_m);
     def_method(vm, t, "__len__", view_len_m);
