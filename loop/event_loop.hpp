@@ -11,7 +11,13 @@
 
 #include "vm/vm.hpp"
 
+namespace asy::vm {
+class GilRelease;
+}
+
 namespace asy::loop {
+
+class WorkerPool;
 
 // A callback to run on the loop's ready queue: `callback(*args)`.
 struct Completion {
@@ -33,6 +39,39 @@ public:
 
     // Queue a completion (from the loop thread).
     void complete(vm::Value callback, vm::Tuple* args);
+
+    // ---- worker threads (loop/worker_pool.hpp) ----
+    // Run func(*args) on a worker thread; done(future, ok, value) is queued as a completion
+    // when it finishes. The loop counts it as pending (no deadlock report, keeps waiting).
+    void run_in_thread(vm::Value func, vm::Tuple* args, vm::Value done, vm::Value future);
+    // From a worker holding the interpreter lock: queue a finished job's completion.
+    void complete_from_thread(vm::Value callback, vm::Tuple* args);
+    // From any thread, without the lock: wake the loop thread out of its poll.
+    void wake() { uv_async_send(&async_); }
+    // Join the workers (the lock holder; VM teardown or ~EventLoop). Idempotent.
+    void stop_workers();
+
+    // Held by every libuv callback that touches the VM: while the loop thread waits in uv_run
+    // it does not hold the interpreter lock (workers run meanwhile), so such a callback takes it
+    // back for its duration. A no-op when the lock is already held (no worker ever started,
+    // or the callback runs outside wait()).
+    class CallbackLock {
+    public:
+        explicit CallbackLock(EventLoop& loop) : loop_(loop), released_(loop.released_) {
+            if (released_ != nullptr) relock();
+        }
+        ~CallbackLock() {
+            if (released_ != nullptr) unlock();
+        }
+        CallbackLock(const CallbackLock&) = delete;
+        CallbackLock& operator=(const CallbackLock&) = delete;
+
+    private:
+        EventLoop& loop_;
+        vm::GilRelease* released_;
+        void relock();
+        void unlock();
+    };
     // Operations started but not yet completed (each begin() matched by one end()).
     void begin() { ++pending_; }
     void end() { --pending_; }
@@ -56,6 +95,12 @@ private:
     vm::VM& vm_;
     uv_loop_t uv_;
     uv_timer_t timer_;
+    uv_async_t async_;                    // workers wake the loop thread through it
+    std::unique_ptr<WorkerPool> workers_;
+    int thread_jobs_ = 0;                 // submitted to workers, not yet completed
+    vm::GilRelease* released_ = nullptr;  // set while uv_run runs without the lock
+    // uv_run, without the interpreter lock once worker threads exist.
+    void run_uv(uv_run_mode mode);
     std::vector<Completion> completed_;
     std::unordered_map<uint64_t, vm::Value> held_;
     uint64_t next_hold_ = 1;

@@ -1,5 +1,5 @@
 // `_asyloop`: the native core under asyncio.asy — the loop's clock, the blocking wait on the
-// libuv loop, and running a function for run_in_executor/to_thread.
+// libuv loop, and running a function on a worker thread for run_in_executor/to_thread.
 #include <chrono>
 #include <cmath>
 
@@ -46,21 +46,15 @@ Value loop_wait(VM& vm, const Args& a) {
     return Value::object(out);
 }
 
-// run_in_thread(func, args, done, future): calls func(*args) and reports through
-// done(future, ok, value_or_exception) on the next loop turn.
-// TODO(threads): run on a worker thread once the VM has an interpreter lock.
+// run_in_thread(func, args, done, future): calls func(*args) on a worker thread (which takes
+// the interpreter lock to run it) and reports through done(future, ok, value_or_exception) on
+// a later loop turn, on the loop thread.
 Value loop_run_in_thread(VM& vm, const Args& a) {
     if (!check_args(vm, a, "run_in_thread", 4, 4)) return Value::empty();
-    Value func = a.pos[0];
     if (!a.pos[1].is_obj() || a.pos[1].o->type != vm.types.tuple) {
         return vm.raise(vm.exc.TypeError, "run_in_thread() args must be a tuple");
     }
-    Tuple* args = static_cast<Tuple*>(a.pos[1].o);
-    Value result = vm.call(func, args->items.data(), args->items.size());
-    bool ok = !result.is_empty();
-    Value payload = ok ? result : vm.take_pending();
-    Value items[] = {a.pos[3], Value::boolean(ok), payload};
-    loop::EventLoop::of(vm).complete(a.pos[2], new_tuple(vm, items, 3));
+    loop::EventLoop::of(vm).run_in_thread(a.pos[0], static_cast<Tuple*>(a.pos[1].o), a.pos[2], a.pos[3]);
     return Value::none();
 }
 

@@ -5,6 +5,7 @@
 
 #include "stdlib/registry.hpp"
 #include "vm/ops.hpp"
+#include "vm/thread_state.hpp"
 
 namespace asy::stdlib {
 
@@ -50,6 +51,7 @@ Value time_sleep(VM& vm, const Args& a) {
     if (!to_double(vm, a.pos[0], &secs)) return Value::empty();
     if (std::isnan(secs)) return vm.raise(vm.exc.ValueError, "Invalid value NaN (not a number)");
     if (secs < 0) return vm.raise(vm.exc.ValueError, "sleep length must be non-negative");
+    GilRelease unlocked(vm);  // other threads run while this one sleeps
     std::this_thread::sleep_for(std::chrono::duration<double>(secs));
     return Value::none();
 }

@@ -12,6 +12,7 @@
 #include "vm/init.hpp"
 #include "vm/objects/bytes.hpp"
 #include "vm/objects/containers.hpp"
+#include "vm/thread_state.hpp"
 #include "vm/type_internal.hpp"
 
 namespace asy::vm {
@@ -211,12 +212,16 @@ Value f_read(VM& vm, const Args& a) {
     if (!f || !size_arg(vm, a, 1, &size)) return Value::empty();
     std::string data;
     if (size < 0) {
-        data = read_all_bytes(f->fp);
+        {
+            GilRelease unlocked(vm);  // other threads run during the blocking read
+            data = read_all_bytes(f->fp);
+        }
         if (f->text && f->universal) data = translate_newlines(std::move(data));
     } else if (f->text) {
         for (int64_t i = 0; i < size && read_char(f, data); ++i) {}
     } else {
         data.resize(static_cast<size_t>(size));
+        GilRelease unlocked(vm);
         data.resize(std::fread(data.data(), 1, data.size(), f->fp));
     }
     if (std::ferror(f->fp)) {
@@ -272,8 +277,16 @@ Value f_iter(VM& vm, const Args& a) {
 bool write_bytes(VM& vm, FileObj* f, std::string_view data) {
     // Flushed at once: asy finalizes unreachable files only at a later collection, so
     // `open(p, 'w').write(s)` must not leave the data in a stdio buffer.
-    if ((!data.empty() && std::fwrite(data.data(), 1, data.size(), f->fp) != data.size()) || std::fflush(f->fp) != 0) {
-        raise_os_error(vm, errno, Value::empty());
+    bool failed;
+    int err = 0;
+    {
+        GilRelease unlocked(vm);  // other threads run during the blocking write
+        failed = (!data.empty() && std::fwrite(data.data(), 1, data.size(), f->fp) != data.size()) ||
+                 std::fflush(f->fp) != 0;
+        if (failed) err = errno;
+    }
+    if (failed) {
+        raise_os_error(vm, err, Value::empty());
         return false;
     }
     return true;

@@ -7,6 +7,7 @@
 #include "vm/init.hpp"
 #include "vm/objects/generator.hpp"
 #include "vm/ops.hpp"
+#include "vm/thread_state.hpp"
 
 namespace asy::vm {
 
@@ -36,6 +37,8 @@ VM::VM(VMOptions opts) : heap(*this), options(std::move(opts)) {
 }
 
 VM::~VM() {
+    // Join worker threads first, while everything they might still touch exists.
+    if (threads) threads->shutdown();
     // Objects are freed by ~Heap. Frames are owned by the interpreter's free list.
     heap.paused = true;
     // Report never-awaited coroutines while output still works, and detach generators from

@@ -1,5 +1,6 @@
 // The VM: all interpreter state lives in one `VM` object (no global mutable state), so a
-// process can host several independent VMs. Each VM is used by one thread at a time.
+// process can host several independent VMs. Each VM is used by one thread at a time: worker
+// threads (to_thread) take turns through the interpreter lock in vm/thread_state.hpp.
 //
 // Error convention (every native and helper follows it): a function that can fail returns
 // `Value::empty()` (or false / nullptr) and leaves the exception in `VM::pending`; callers check
@@ -32,6 +33,7 @@
 namespace asy::vm {
 
 struct Frame;
+class Threads;
 
 // Every built-in type, as fields so C++ code reaches them without a lookup.
 #define ASY_BUILTIN_TYPES(X)                                                                    \
@@ -170,6 +172,12 @@ public:
     // polls it at backward jumps and calls, clears it and raises KeyboardInterrupt. The REPL's
     // SIGINT handler sets it (Runtime::request_interrupt).
     std::atomic<bool> interrupt_requested{false};
+    // Set by a thread waiting for the interpreter lock (vm/thread_state.hpp): the running thread
+    // hands the lock over at its next safe point (backward jump, after a call).
+    std::atomic<bool> gil_drop_request{false};
+    // The interpreter lock and the saved state of threads waiting for it; null until a second
+    // thread starts (so a single-threaded VM never touches a lock).
+    std::shared_ptr<Threads> threads;
 
     // ---- interpreter state (owned by interpreter.cpp) ----
     Frame* frame = nullptr;                   // innermost running frame
