@@ -302,25 +302,6 @@ inline bool fast_index(int64_t i, size_t n, size_t* out) {
     return true;
 }
 
-// Instance-dict attribute entry through a per-site position hint (kept in the cache's unused
-// version2): instances of one class usually insert their attributes in the same order, so the
-// hinted entry holds the interned name itself and no hashing is needed. Null means "not found
-// by pointer": the caller falls back to the hashed lookup (a non-interned equal key may exist).
-inline Dict::Entry* inst_attr_entry(Dict* d, Str* name, InlineCache* c) {
-    auto& es = d->entries;
-    size_t n = es.size();
-    size_t h = static_cast<size_t>(c->version2);
-    if (h < n && es[h].key.is_obj() && es[h].key.o == name) return &es[h];
-    if (n > 16) return nullptr;
-    for (size_t i = 0; i < n; ++i) {
-        if (es[i].key.is_obj() && es[i].key.o == name) {
-            c->version2 = i;
-            return &es[i];
-        }
-    }
-    return nullptr;
-}
-
 }  // namespace
 
 // ---- the loop ----------------------------------------------------------------------------------
@@ -591,8 +572,7 @@ dispatch:
             InlineCache* c = cache::slot(co, static_cast<uint32_t>(ip - code_start - 1));
             if (obj.is_obj() && cache::type_matches(c, obj.o)) {
                 if (c->kind == cache::kInstDict && obj.o->dict) {
-                    Dict::Entry* e = inst_attr_entry(obj.o->dict, names[arg], c);
-                    Value v = e != nullptr ? e->value : dict_get_str(obj.o->dict, names[arg]);
+                    Value v = dict_get_str(obj.o->dict, names[arg]);
                     if (!v.is_empty()) {
                         TOP() = v;
                         ASY_NEXT();
@@ -616,14 +596,7 @@ dispatch:
             if (obj.is_obj() && cache::type_matches(c, obj.o)) {
                 if (c->kind == cache::kInstDict) {
                     if (!obj.o->dict) obj.o->dict = new_dict(vm);
-                    Dict* d = obj.o->dict;
-                    if (Dict::Entry* e = inst_attr_entry(d, names[arg], c)) {
-                        e->value = PEEK(2);
-                        d->version++;
-                    } else {
-                        dict_set_str(vm, d, names[arg], PEEK(2));
-                        inst_attr_entry(d, names[arg], c);   // remember where it went
-                    }
+                    dict_set_str(vm, obj.o->dict, names[arg], PEEK(2));
                     sp -= 2;
                     ASY_NEXT();
                 }
@@ -831,16 +804,6 @@ dispatch:
         bool b;
         auto kind = static_cast<CompareKind>(arg);
         if (fast_compare(vm, kind, PEEK(2), TOP(), &b)) {
-            // A comparison feeding a conditional jump (if/while tests) branches directly
-            // instead of materialising the bool (CPython's COMPARE_OP_*_JUMP).
-            Instr next = *ip;
-            Op next_op = instr_op(next);
-            if (next_op == Op::POP_JUMP_IF_FALSE || next_op == Op::POP_JUMP_IF_TRUE) {
-                sp -= 2;
-                ++ip;
-                if (b == (next_op == Op::POP_JUMP_IF_TRUE)) ip = code_start + instr_arg(next);
-                ASY_NEXT();
-            }
             --sp;
             TOP() = Value::boolean(b);
             ASY_NEXT();
@@ -1524,30 +1487,6 @@ do_call: {
             LOAD_STATE();
             SAFE_POINT();
             ASY_DISPATCH();
-        }
-    }
-    if (argp == args && callable.is_obj() && callable.o->type == vm.types.type) {
-        // Instantiating a plain class: allocate and run its __init__ without the generic
-        // type_call lookups of __call__/__new__/__init__ (cached per call site).
-        auto* t = static_cast<Type*>(callable.o);
-        InlineCache* c = cache::slot(co, static_cast<uint32_t>(ip - code_start - 1));
-        if (c->key != t || c->version != t->version) cache::fill_call_type(vm, c, t);
-        if (c->kind == cache::kInit) {
-            Obj* inst = t->alloc_instance(vm, t);
-            bottom[0] = callable;                 // keeps the class rooted
-            bottom[1] = Value::object(inst);      // self, then the arguments, contiguous
-            Value r = call_function(vm, static_cast<Function*>(c->value.o),
-                                    Args{bottom + 1, n - nkw + 1, argp + (n - nkw), call_kwnames});
-            if (r.is_empty()) goto error;
-            if (!r.is_none()) {
-                vm.raise_format(vm.exc.TypeError, "__init__() should return None, not '%s'",
-                                type_name(vm, r).c_str());
-                goto error;
-            }
-            sp = bottom;
-            PUSH(Value::object(inst));
-            SAFE_POINT();
-            ASY_NEXT();
         }
     }
     Value r;
