@@ -134,6 +134,8 @@ void CurlDriver::on_timeout(uv_timer_t* timer) {
 }
 
 void CurlDriver::action(curl_socket_t fd, int flags) {
+    // Transfers finishing here complete into the VM; the loop thread polls without the lock.
+    EventLoop::CallbackLock lock(loop_);
     int running = 0;
     in_action_ = true;
     curl_multi_socket_action(multi_, fd, flags, &running);

@@ -306,6 +306,7 @@ Value make_result(VM& vm, Job* j, Value handle) {
 void after_job(uv_work_t* req, int status) {
     Job* j = static_cast<Job*>(req->data);
     loop::EventLoop* loop = j->loop;
+    loop::EventLoop::CallbackLock lock(*loop);  // the loop thread waits without the lock
     VM& vm = *j->vm;
     loop->end();
     Value held = loop->release(j->key);
