@@ -313,10 +313,10 @@ void Compiler::stmt(const Stmt* s) {
     case StmtKind::If: if_stmt(s->as<IfStmt>()); break;
     case StmtKind::With: with_stmt(static_cast<const WithStmt*>(s), 0); break;
     case StmtKind::AsyncWith: async_with(static_cast<const WithStmt*>(s), 0); break;
-    case StmtKind::Match: error(s->loc, "match statement is not supported yet"); break;
+    case StmtKind::Match: match_stmt(s->as<MatchStmt>()); break;
     case StmtKind::Raise: raise_stmt(s->as<RaiseStmt>()); break;
     case StmtKind::Try: try_stmt(static_cast<const TryStmt*>(s)); break;
-    case StmtKind::TryStar: error(s->loc, "except* is not supported yet"); break;
+    case StmtKind::TryStar: try_stmt(static_cast<const TryStmt*>(s)); break;
     case StmtKind::Assert: assert_stmt(s->as<AssertStmt>()); break;
     case StmtKind::Import: import_stmt(s->as<ImportStmt>()); break;
     case StmtKind::ImportFrom: import_from(s->as<ImportFromStmt>()); break;
@@ -487,7 +487,9 @@ void Compiler::return_stmt(const ReturnStmt* s) {
     bool is_const = s->value && const_value(s->value, cv);
     bool preserve_tos = s->value && !is_const;
     if (preserve_tos) expr(s->value);
-    set_loc(s->loc);
+    // As CPython: a constant return value on the statement's line is the current location
+    // while unwinding (it is where an except* SyntaxError points).
+    set_loc(is_const && s->value->loc.line == s->loc.line ? s->value->loc : s->loc);
     unwind_fblock_stack(preserve_tos, nullptr);
     set_loc(s->loc);
     if (!s->value) load_none();
@@ -657,6 +659,7 @@ void Compiler::unwind_fblock(const FBlock& fb, bool preserve_tos) {
     switch (fb.kind) {
     case FBlockKind::WhileLoop:
     case FBlockKind::ExceptionHandler:
+    case FBlockKind::ExceptionGroupHandler:
     case FBlockKind::AsyncComprehensionGenerator: return;
     case FBlockKind::ForLoop:
         if (preserve_tos) emit(Op::SWAP, 2);
@@ -714,6 +717,10 @@ bool Compiler::unwind_fblock_stack(bool preserve_tos, FBlock* loop) {
     auto& fbs = u().fblocks;
     if (fbs.empty()) return false;
     FBlock top = fbs.back();
+    if (top.kind == FBlockKind::ExceptionGroupHandler) {
+        error(u().loc, "'break', 'continue' and 'return' cannot appear in an except* block");
+        return false;
+    }
     if (loop && (top.kind == FBlockKind::WhileLoop || top.kind == FBlockKind::ForLoop)) {
         *loop = top;
         return true;
@@ -727,8 +734,9 @@ bool Compiler::unwind_fblock_stack(bool preserve_tos, FBlock* loop) {
 
 void Compiler::break_stmt(const Stmt* s) {
     FBlock loop{};
+    size_t nerr = errors.size();
     if (!unwind_fblock_stack(false, &loop)) {
-        error(s->loc, "'break' outside loop");
+        if (errors.size() == nerr) error(s->loc, "'break' outside loop");
         return;
     }
     unwind_fblock(loop, false);
@@ -737,8 +745,9 @@ void Compiler::break_stmt(const Stmt* s) {
 
 void Compiler::continue_stmt(const Stmt* s) {
     FBlock loop{};
+    size_t nerr = errors.size();
     if (!unwind_fblock_stack(false, &loop)) {
-        error(s->loc, "'continue' not properly in loop");
+        if (errors.size() == nerr) error(s->loc, "'continue' not properly in loop");
         return;
     }
     emit_jump(Op::JUMP, loop.block);
@@ -896,6 +905,7 @@ void Compiler::async_with(const WithStmt* s, size_t pos) {
 
 void Compiler::try_stmt(const TryStmt* s) {
     if (!s->finalbody.empty()) try_finally(s);
+    else if (s->kind == StmtKind::TryStar) try_star_except(s);
     else try_except(s);
 }
 
@@ -905,7 +915,8 @@ void Compiler::try_finally(const TryStmt* s) {
     bind(body_l);
     push_fblock(FBlockKind::FinallyTry, body_l, end, s->loc);
     u().fblocks.back().finalbody = &s->finalbody;
-    if (!s->handlers.empty()) try_except(s);
+    if (s->kind == StmtKind::TryStar) try_star_except(s);
+    else if (!s->handlers.empty()) try_except(s);
     else body(s->body);
     pop_block();
     pop_fblock();
@@ -992,6 +1003,103 @@ void Compiler::try_except(const TryStmt* s) {
     emit(Op::RERAISE, 0);
     bind(cleanup);
     pop_except_and_reraise();
+    bind(end);
+}
+
+// except*: each handler takes its split of the group; what the handlers raise (or leave
+// unhandled) is collected in a list and re-raised by PREP_RERAISE_STAR. Stack in the handlers:
+// [prev_exc, orig, list, rest].
+void Compiler::try_star_except(const TryStmt* s) {
+    Label body_l = new_label(), except = new_label(), orelse = new_label(), end = new_label();
+    Label cleanup = new_label(), reraise_star = new_label(), reraise = new_label();
+    set_loc(s->loc);
+    setup(kSetupFinally, except);
+    bind(body_l);
+    push_fblock(FBlockKind::TryExcept, body_l, Label{}, s->loc);
+    body(s->body);
+    pop_fblock();
+    pop_block();
+    emit_jump(Op::JUMP, orelse);
+    bind(except);
+    set_loc(s->loc);
+    setup(kSetupCleanup, cleanup);
+    emit(Op::PUSH_EXC_INFO);
+    push_fblock(FBlockKind::ExceptionGroupHandler, Label{}, Label{}, s->loc);
+    size_t n = s->handlers.size();
+    for (size_t i = 0; i < n; ++i) {
+        const ExceptHandler& h = s->handlers[i];
+        set_loc(h.loc);
+        Label next = new_label(), except_with_error = new_label(), no_match = new_label();
+        if (i == 0) {
+            emit(Op::COPY, 1);        // [orig, exc]
+            emit(Op::BUILD_LIST, 0);  // [orig, exc, []]
+            emit(Op::SWAP, 2);        // [orig, [], exc]
+        }
+        if (h.type) {
+            expr(h.type);
+            set_loc(h.loc);
+            emit(Op::CHECK_EG_MATCH);
+            emit(Op::COPY, 1);
+            emit_jump(Op::POP_JUMP_IF_NONE, no_match);
+        }
+        Label cleanup_end = new_label(), cleanup_body = new_label();
+        if (!h.name.empty()) name_op(h.name, ExprContext::Store);
+        else emit(Op::POP_TOP);
+        setup(kSetupCleanup, cleanup_end);
+        bind(cleanup_body);
+        push_fblock(FBlockKind::HandlerCleanup, cleanup_body, Label{}, h.loc);
+        if (!h.name.empty()) u().fblocks.back().name = &h.name;
+        body(h.body);
+        pop_fblock();
+        set_loc(h.loc);
+        pop_block();
+        if (!h.name.empty()) {
+            load_none();
+            name_op(h.name, ExprContext::Store);
+            name_op(h.name, ExprContext::Del);
+        }
+        emit_jump(Op::JUMP, next);
+        bind(cleanup_end);
+        if (!h.name.empty()) {
+            load_none();
+            name_op(h.name, ExprContext::Store);
+            name_op(h.name, ExprContext::Del);
+        }
+        emit(Op::LIST_APPEND, 3);  // the exception the handler raised
+        emit(Op::POP_TOP);         // lasti
+        emit_jump(Op::JUMP, except_with_error);
+        bind(next);
+        emit(Op::NOP);
+        emit_jump(Op::JUMP, except_with_error);
+        bind(no_match);
+        emit(Op::POP_TOP);  // the None match
+        bind(except_with_error);
+        if (i == n - 1) {
+            // Add the unhandled rest (None if everything matched).
+            emit(Op::LIST_APPEND, 1);
+            emit_jump(Op::JUMP, reraise_star);
+        }
+    }
+    set_loc(s->loc);
+    pop_fblock();
+    bind(reraise_star);
+    emit(Op::PREP_RERAISE_STAR);
+    emit(Op::COPY, 1);
+    emit_jump(Op::POP_JUMP_IF_NOT_NONE, reraise);
+    // Nothing to re-raise.
+    emit(Op::POP_TOP);
+    pop_block();
+    emit(Op::POP_EXCEPT);
+    emit_jump(Op::JUMP, end);
+    bind(reraise);
+    pop_block();
+    emit(Op::SWAP, 2);
+    emit(Op::POP_EXCEPT);
+    emit(Op::RERAISE, 0);
+    bind(cleanup);
+    pop_except_and_reraise();
+    bind(orelse);
+    body(s->orelse);
     bind(end);
 }
 

@@ -132,11 +132,19 @@ private:
     std::vector<int> label_pos_;
 };
 
+// State threaded through the compilation of one `case` pattern (CPython's pattern_context).
+struct PatternContext {
+    std::vector<std::string> stores;   // names captured so far (their values sit on the stack)
+    bool allow_irrefutable = false;
+    std::vector<Label> fail_pop;       // fail_pop[n]: pop n items, then fail
+    int on_top = 0;                    // items above the captures that are not part of the match
+};
+
 // ---- code generation ----------------------------------------------------------------------
 
 enum class FBlockKind : uint8_t {
     WhileLoop, ForLoop, TryExcept, FinallyTry, FinallyEnd, With, AsyncWith, HandlerCleanup,
-    PopValue, ExceptionHandler, AsyncComprehensionGenerator,
+    PopValue, ExceptionHandler, AsyncComprehensionGenerator, ExceptionGroupHandler,
 };
 
 struct FBlock {
@@ -204,6 +212,8 @@ public:
     void try_stmt(const ast::TryStmt* s);
     void try_except(const ast::TryStmt* s);
     void try_finally(const ast::TryStmt* s);
+    void try_star_stmt(const ast::TryStmt* s);
+    void try_star_except(const ast::TryStmt* s);
     void raise_stmt(const ast::RaiseStmt* s);
     void assert_stmt(const ast::AssertStmt* s);
     void import_stmt(const ast::ImportStmt* s);
@@ -225,6 +235,21 @@ public:
     bool annotations(const ast::Arguments* a, const ast::Expr* returns);
     void set_function_args(const ast::Arguments* a);
     std::string qualname_for(const std::string& name);
+
+    // ---- match statement (compile_match.cpp) ----
+    void match_stmt(const ast::MatchStmt* s);
+    bool pattern(const ast::Pattern* p, PatternContext& pc);
+    bool pattern_subpattern(const ast::Pattern* p, PatternContext& pc);
+    bool pattern_as(const ast::Pattern* p, PatternContext& pc);
+    bool pattern_sequence(const ast::Pattern* p, PatternContext& pc);
+    bool pattern_mapping(const ast::Pattern* p, PatternContext& pc);
+    bool pattern_class(const ast::Pattern* p, PatternContext& pc);
+    bool pattern_or(const ast::Pattern* p, PatternContext& pc);
+    bool pattern_store_name(const std::string& name, PatternContext& pc);
+    void pattern_rotate(int count);
+    void ensure_fail_pop(PatternContext& pc, size_t n);
+    void jump_to_fail_pop(PatternContext& pc, vm::Op op);
+    void emit_and_reset_fail_pop(PatternContext& pc);
 
     // ---- expressions (compile_expr.cpp) ----
     void expr(const ast::Expr* e);

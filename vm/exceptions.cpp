@@ -5,6 +5,7 @@
 #include <cstdarg>
 #include <cstdio>
 
+#include "vm/exception_group.hpp"
 #include "vm/init.hpp"
 #include "vm/type_internal.hpp"
 
@@ -437,34 +438,59 @@ static Value unicodeerror_str(VM& vm, const Args& a) {
     return str_value(vm, s);
 }
 
-// BaseExceptionGroup(message, exceptions)
+// ---- BaseExceptionGroup / ExceptionGroup ---------------------------------------------------
+
+// BaseExceptionGroup(message, exceptions): BaseExceptionGroup itself becomes ExceptionGroup
+// when every member is an Exception; ExceptionGroup (and Exception subclasses) refuse to nest
+// BaseExceptions.
 static Value eg_new(VM& vm, const Args& a) {
-    if (a.npos != 3) return vm.raise_format(vm.exc.TypeError, "BaseExceptionGroup.__new__() takes exactly 2 arguments (%u given)",
-                                            a.npos ? a.npos - 1 : 0);
     Type* cls = as_type(a.pos[0]);
-    if (!is_str_value(a.pos[1])) return vm.raise(vm.exc.TypeError, "argument 1 must be str");
-    List* excs = list_from_iterable(vm, a.pos[2]);
+    if (kwcount(a) > 0)
+        return vm.raise_format(vm.exc.TypeError, "%s() takes no keyword arguments", cls->name->s.c_str());
+    if (a.npos != 3)
+        return vm.raise_format(vm.exc.TypeError, "BaseExceptionGroup.__new__() takes exactly 2 arguments (%u given)",
+                               a.npos ? a.npos - 1 : 0);
+    if (!is_str_value(a.pos[1]))
+        return vm.raise_format(vm.exc.TypeError, "BaseExceptionGroup.__new__() argument 1 must be str, not %s",
+                               type_name(vm, a.pos[1]).c_str());
+    Value seq = a.pos[2];
+    Type* st = type_of(vm, seq);
+    if (is_subtype(st, vm.types.dict) || type_lookup(st, vm.intern("__getitem__")).is_empty())
+        return vm.raise(vm.exc.TypeError, "second argument (exceptions) must be a sequence");
+    List* excs = list_from_iterable(vm, seq);
     if (!excs) return Value::empty();
     if (excs->items.empty()) return vm.raise(vm.exc.ValueError, "second argument (exceptions) must be a non-empty sequence");
-    bool all_exc = true;
-    for (Value v : excs->items) {
+    bool nested_base = false;
+    for (size_t i = 0; i < excs->items.size(); ++i) {
+        Value v = excs->items[i];
         if (!is_exception_instance(vm, v))
-            return vm.raise_format(vm.exc.ValueError, "Item %d of second argument (exceptions) is not an exception", 0);
-        if (!is_instance(vm, v, vm.exc.Exception)) all_exc = false;
+            return vm.raise_format(vm.exc.ValueError, "Item %zu of second argument (exceptions) is not an exception", i);
+        if (!is_instance(vm, v, vm.exc.Exception)) nested_base = true;
     }
-    if (cls == vm.exc.BaseExceptionGroup && all_exc) cls = vm.exc.ExceptionGroup;
-    else if (is_subtype(cls, vm.exc.Exception) && !all_exc)
-        return vm.raise(vm.exc.TypeError, "Cannot nest BaseExceptions in an ExceptionGroup");
+    if (cls == vm.exc.BaseExceptionGroup) {
+        if (!nested_base) cls = vm.exc.ExceptionGroup;
+    } else if (cls == vm.exc.ExceptionGroup) {
+        if (nested_base) return vm.raise(vm.exc.TypeError, "Cannot nest BaseExceptions in an ExceptionGroup");
+    } else if (nested_base && is_subtype(cls, vm.exc.Exception)) {
+        return vm.raise_format(vm.exc.TypeError, "Cannot nest BaseExceptions in '%s'", cls->name->s.c_str());
+    }
     Exception* e = static_cast<Exception*>(cls->alloc_instance(vm, cls));
-    Value items[2] = {a.pos[1], Value::object(excs)};
-    e->args = new_tuple(vm, items, 2);
     Value self = Value::object(e);
+    Value items[2] = {a.pos[1], seq};
+    e->args = new_tuple(vm, items, 2);
     set_dict_attr(vm, self, "message", a.pos[1]);
-    set_dict_attr(vm, self, "exceptions", Value::object(tuple_from_iterable(vm, Value::object(excs))));
+    set_dict_attr(vm, self, "exceptions", Value::object(new_tuple(vm, excs->items.data(), excs->items.size())));
     return self;
 }
 
-static Value eg_init(VM&, const Args&) { return Value::none(); }
+static Value eg_init(VM& vm, const Args& a) {
+    Exception* e = exc_self(vm, a, "__init__");
+    if (!e) return Value::empty();
+    if (kwcount(a) > 0)
+        return vm.raise_format(vm.exc.TypeError, "%s() takes no keyword arguments", e->type->name->s.c_str());
+    e->args = rest_tuple(vm, a);
+    return Value::none();
+}
 
 static Value eg_str(VM& vm, const Args& a) {
     Exception* e = exc_self(vm, a, "__str__");
@@ -475,6 +501,221 @@ static Value eg_str(VM& vm, const Args& a) {
     std::string s = is_str_value(msg) ? std::string(sv(msg)) : "";
     s += " (" + std::to_string(n) + " sub-exception" + (n == 1 ? "" : "s") + ")";
     return str_value(vm, s);
+}
+
+static const std::vector<Value>* eg_members(VM& vm, Value eg) {
+    Value ex = dict_attr(vm, eg, "exceptions");
+    if (ex.is_obj() && ex.o->type->layout == Layout::Tuple) return &static_cast<Tuple*>(ex.o)->items;
+    return nullptr;
+}
+
+static Value eg_derive(VM& vm, const Args& a) {
+    Exception* e = exc_self(vm, a, "derive");
+    if (!e || !check_args(vm, a, "derive", 2, 2)) return Value::empty();
+    Value args[2] = {dict_attr(vm, a.pos[0], "message"), a.pos[1]};
+    return vm.call(Value::object(vm.exc.BaseExceptionGroup), args, 2);
+}
+
+namespace {
+
+// How split()/subgroup() select leaves: by exception type(s), by predicate, or (for except*'s
+// re-raise projection) by identity.
+struct EgMatcher {
+    enum Kind { ByType, ByPredicate, ByIdentity } kind = ByType;
+    Value value;                         // type, tuple of types, or predicate
+    const std::vector<Value>* ids = nullptr;
+};
+
+// 1 match, 0 no match, -1 error.
+int eg_leaf_matches(VM& vm, const EgMatcher& m, Value exc) {
+    switch (m.kind) {
+    case EgMatcher::ByType: {
+        Type* t = type_of(vm, exc);
+        if (m.value.is_obj() && m.value.o->type->layout == Layout::Tuple) {
+            for (Value c : static_cast<Tuple*>(m.value.o)->items)
+                if (is_subtype(t, as_type(c))) return 1;
+            return 0;
+        }
+        return is_subtype(t, as_type(m.value)) ? 1 : 0;
+    }
+    case EgMatcher::ByPredicate: {
+        Value r = vm.call(m.value, {exc});
+        if (r.is_empty()) return -1;
+        return truthy(vm, r);
+    }
+    case EgMatcher::ByIdentity:
+        for (Value v : *m.ids)
+            if (v.identical(exc)) return 1;
+        return 0;
+    }
+    return 0;
+}
+
+bool eg_matcher(VM& vm, Value cond, EgMatcher& m) {
+    m.value = cond;
+    if (cond.is_obj() && cond.o->type->layout == Layout::Function) {
+        m.kind = EgMatcher::ByPredicate;
+        return true;
+    }
+    auto is_exc_type = [&](Value v) { return is_type_obj(v) && is_subtype(as_type(v), vm.exc.BaseException); };
+    if (is_exc_type(cond)) return true;
+    if (cond.is_obj() && cond.o->type->layout == Layout::Tuple) {
+        bool ok = true;
+        for (Value c : static_cast<Tuple*>(cond.o)->items) ok = ok && is_exc_type(c);
+        if (ok) return true;
+    }
+    vm.raise(vm.exc.TypeError, "expected a function, exception type or tuple of exception types");
+    return false;
+}
+
+// A group holding `excs` with `orig`'s traceback, cause, context and notes (Empty when `excs`
+// is empty), built with orig.derive().
+bool eg_subset(VM& vm, Value orig, const std::vector<Value>& excs, Value* out) {
+    *out = Value();
+    if (excs.empty()) return true;
+    List* l = new_list(vm);
+    l->items = excs;
+    Value derive = get_attr(vm, orig, vm.intern("derive"));
+    if (derive.is_empty()) return false;
+    Value eg = vm.call(derive, {Value::object(l)});
+    if (eg.is_empty()) return false;
+    if (!is_instance(vm, eg, vm.exc.BaseExceptionGroup)) {
+        vm.raise(vm.exc.TypeError, "derive must return an instance of BaseExceptionGroup");
+        return false;
+    }
+    Exception* o = static_cast<Exception*>(orig.o);
+    Exception* n = static_cast<Exception*>(eg.o);
+    n->traceback = o->traceback;
+    Value tb = o->dict ? dict_get_str(o->dict, vm.names.__traceback__) : Value::empty();
+    if (!tb.is_empty()) set_dict_attr(vm, eg, "__traceback__", tb);
+    n->context = o->context;
+    n->cause = o->cause;
+    n->suppress_context = true;
+    Value notes = o->dict ? dict_get_str(o->dict, vm.names.__notes__) : Value::empty();
+    if (!notes.is_empty()) {
+        List* copy = list_from_iterable(vm, notes);
+        if (copy == nullptr) {
+            vm.pending = Value();
+        } else {
+            set_dict_attr(vm, eg, "__notes__", Value::object(copy));
+            n->notes = Value::object(copy);
+        }
+    }
+    *out = eg;
+    return true;
+}
+
+// CPython's exceptiongroup_split_recursive: Empty outputs mean "nothing".
+bool eg_split(VM& vm, Value exc, const EgMatcher& m, bool want_rest, Value* match, Value* rest) {
+    *match = Value();
+    *rest = Value();
+    int r = eg_leaf_matches(vm, m, exc);
+    if (r < 0) return false;
+    if (r) {
+        *match = exc;
+        return true;
+    }
+    if (!is_instance(vm, exc, vm.exc.BaseExceptionGroup)) {
+        if (want_rest) *rest = exc;
+        return true;
+    }
+    const std::vector<Value>* members = eg_members(vm, exc);
+    if (members == nullptr) return true;
+    std::vector<Value> matches, rests;
+    std::vector<Value> items = *members;
+    for (Value e : items) {
+        Value m1, r1;
+        if (!eg_split(vm, e, m, want_rest, &m1, &r1)) return false;
+        if (!m1.is_empty()) matches.push_back(m1);
+        if (!r1.is_empty()) rests.push_back(r1);
+    }
+    if (!eg_subset(vm, exc, matches, match)) return false;
+    if (want_rest && !eg_subset(vm, exc, rests, rest)) return false;
+    return true;
+}
+
+Value or_none(Value v) { return v.is_empty() ? Value::none() : v; }
+
+}  // namespace
+
+static Value eg_split_method(VM& vm, const Args& a) {
+    Exception* e = exc_self(vm, a, "split");
+    if (!e || !check_args(vm, a, "split", 2, 2)) return Value::empty();
+    EgMatcher m;
+    if (!eg_matcher(vm, a.pos[1], m)) return Value::empty();
+    Value match, rest;
+    if (!eg_split(vm, a.pos[0], m, true, &match, &rest)) return Value::empty();
+    Value items[2] = {or_none(match), or_none(rest)};
+    return Value::object(new_tuple(vm, items, 2));
+}
+
+static Value eg_subgroup(VM& vm, const Args& a) {
+    Exception* e = exc_self(vm, a, "subgroup");
+    if (!e || !check_args(vm, a, "subgroup", 2, 2)) return Value::empty();
+    EgMatcher m;
+    if (!eg_matcher(vm, a.pos[1], m)) return Value::empty();
+    Value match, rest;
+    if (!eg_split(vm, a.pos[0], m, false, &match, &rest)) return Value::empty();
+    return or_none(match);
+}
+
+// The leaves of `exc` (itself when not a group), depth first.
+static void eg_leaves(VM& vm, Value exc, std::vector<Value>& out) {
+    if (!is_instance(vm, exc, vm.exc.BaseExceptionGroup)) {
+        out.push_back(exc);
+        return;
+    }
+    if (const std::vector<Value>* members = eg_members(vm, exc))
+        for (Value e : *members) eg_leaves(vm, e, out);
+}
+
+static bool same_metadata(VM& vm, Value a, Value b) {
+    auto* x = static_cast<Exception*>(a.o);
+    auto* y = static_cast<Exception*>(b.o);
+    auto notes = [&](Exception* e) {
+        Value n = e->dict ? dict_get_str(e->dict, vm.names.__notes__) : Value::empty();
+        return n;
+    };
+    if (!notes(x).identical(notes(y)) || !x->cause.identical(y->cause) || !x->context.identical(y->context))
+        return false;
+    if (x->traceback.size() != y->traceback.size()) return false;
+    for (size_t i = 0; i < x->traceback.size(); ++i)
+        if (x->traceback[i].code != y->traceback[i].code || x->traceback[i].ip != y->traceback[i].ip) return false;
+    return true;
+}
+
+// except*'s PREP_RERAISE_STAR: from the original exception and the list of what each handler
+// raised or re-raised (plus the unhandled rest), the exception to propagate, or None.
+Value exception_group_prep_reraise(VM& vm, Value orig, Value excs_list) {
+    const std::vector<Value>& excs = static_cast<List*>(excs_list.o)->items;
+    if (excs.empty()) return Value::none();
+    if (!is_instance(vm, orig, vm.exc.BaseExceptionGroup)) {
+        // A naked exception was caught and wrapped: at most one handler ran.
+        return excs[0];
+    }
+    std::vector<Value> raised, reraised;
+    for (Value e : excs) {
+        if (e.is_none()) continue;
+        (same_metadata(vm, e, orig) ? reraised : raised).push_back(e);
+    }
+    // The re-raised parts keep the shape of the original group.
+    std::vector<Value> keep;
+    for (Value e : reraised) eg_leaves(vm, e, keep);
+    Value reraised_eg;
+    if (!keep.empty()) {
+        EgMatcher m;
+        m.kind = EgMatcher::ByIdentity;
+        m.ids = &keep;
+        Value rest;
+        if (!eg_split(vm, orig, m, false, &reraised_eg, &rest)) return Value::empty();
+    }
+    if (raised.empty()) return or_none(reraised_eg);
+    if (!reraised_eg.is_empty()) raised.push_back(reraised_eg);
+    if (raised.size() == 1) return raised[0];
+    List* l = new_list(vm);
+    l->items = raised;
+    Value args[2] = {str_value(vm, ""), Value::object(l)};
+    return vm.call(Value::object(vm.exc.ExceptionGroup), args, 2);
 }
 
 // ---- the tree ---------------------------------------------------------------------------------
@@ -603,6 +844,9 @@ void init_exception_types(VM& vm) {
     def_method(vm, E.BaseExceptionGroup, "__new__", eg_new);
     def_method(vm, E.BaseExceptionGroup, "__init__", eg_init);
     def_method(vm, E.BaseExceptionGroup, "__str__", eg_str);
+    def_method(vm, E.BaseExceptionGroup, "derive", eg_derive);
+    def_method(vm, E.BaseExceptionGroup, "split", eg_split_method);
+    def_method(vm, E.BaseExceptionGroup, "subgroup", eg_subgroup);
 }
 
 // ---- VM raise helpers -------------------------------------------------------------------------

@@ -539,17 +539,97 @@ std::string message_line(VM& vm, Value exc) {
     return out;
 }
 
-void format_one(VM& vm, std::string& out, Value exc) {
-    auto* e = static_cast<Exception*>(exc.o);
-    if (!e->traceback.empty()) {
-        out += "Traceback (most recent call last):\n";
-        format_traceback(vm, out, e->traceback);
+// Exception groups print as CPython's boxes: each nesting level indents by two and prefixes
+// its lines with a "| " margin (pythonrun.c's exception_print_context).
+struct GroupCtx {
+    int depth = 0;
+    bool need_close = false;
+};
+constexpr int kMaxGroupWidth = 15;
+constexpr int kMaxGroupDepth = 10;
+
+std::string group_indent(const GroupCtx& c) { return std::string(2 * static_cast<size_t>(c.depth), ' '); }
+
+// Appends `text` with every line (empty ones too) prefixed by the context's indent and margin.
+void emit(std::string& out, const GroupCtx& c, const std::string& text, const char* margin = "| ") {
+    if (c.depth == 0) {
+        out += text;
+        return;
     }
-    if (is_subtype(type_of(vm, exc), vm.exc.SyntaxError)) format_syntax_error_location(vm, out, exc);
-    out += message_line(vm, exc);
+    std::string prefix = group_indent(c) + margin;
+    size_t i = 0;
+    while (i < text.size()) {
+        size_t nl = text.find('\n', i);
+        size_t end = nl == std::string::npos ? text.size() : nl + 1;
+        out += prefix;
+        out.append(text, i, end - i);
+        i = end;
+    }
 }
 
-void format_chain(VM& vm, std::string& out, Value exc, std::vector<Obj*>& seen, int depth) {
+const std::vector<Value>* group_members(VM& vm, Value exc) {
+    if (!is_subtype(type_of(vm, exc), vm.exc.BaseExceptionGroup) || exc.o->dict == nullptr) return nullptr;
+    Value ex = dict_get_str(exc.o->dict, vm.intern("exceptions"));
+    if (!(ex.is_obj() && ex.o->type->layout == Layout::Tuple)) return nullptr;
+    const auto* items = &static_cast<Tuple*>(ex.o)->items;
+    return items->empty() ? nullptr : items;
+}
+
+void format_chain(VM& vm, std::string& out, Value exc, std::vector<Obj*>& seen, int depth, GroupCtx& ctx);
+
+void format_one(VM& vm, std::string& out, Value exc, std::vector<Obj*>& seen, GroupCtx& ctx) {
+    auto* e = static_cast<Exception*>(exc.o);
+    const std::vector<Value>* members = group_members(vm, exc);
+    if (members == nullptr) {
+        std::string s;
+        if (!e->traceback.empty()) {
+            s += "Traceback (most recent call last):\n";
+            format_traceback(vm, s, e->traceback);
+        }
+        if (is_subtype(type_of(vm, exc), vm.exc.SyntaxError)) format_syntax_error_location(vm, s, exc);
+        s += message_line(vm, exc);
+        emit(out, ctx, s);
+        return;
+    }
+    if (ctx.depth > kMaxGroupDepth) {
+        emit(out, ctx, "... (max_group_depth is " + std::to_string(kMaxGroupDepth) + ")\n");
+        return;
+    }
+    if (ctx.depth == 0) ctx.depth = 1;
+    if (!e->traceback.empty()) {
+        emit(out, ctx, "Exception Group Traceback (most recent call last):\n", ctx.depth == 1 ? "+ " : "| ");
+        std::string s;
+        format_traceback(vm, s, e->traceback);
+        emit(out, ctx, s);
+    }
+    emit(out, ctx, message_line(vm, exc));
+    std::vector<Value> items = *members;  // a stable copy: formatting may run Python code
+    int num = static_cast<int>(items.size());
+    int n = num <= kMaxGroupWidth ? num : kMaxGroupWidth + 1;
+    ctx.need_close = false;
+    for (int i = 0; i < n; ++i) {
+        bool last = i == n - 1;
+        if (last) ctx.need_close = true;  // a nested group may close the frame itself
+        bool truncated = i >= kMaxGroupWidth;
+        out += group_indent(ctx) + (i == 0 ? "+-" : "  ") + "+---------------- " +
+               (truncated ? std::string("...") : std::to_string(i + 1)) + " ----------------\n";
+        ctx.depth++;
+        if (!truncated) {
+            format_chain(vm, out, items[i], seen, 0, ctx);
+        } else {
+            int remaining = num - kMaxGroupWidth;
+            emit(out, ctx, "and " + std::to_string(remaining) + " more exception" + (remaining > 1 ? "s" : "") + "\n");
+        }
+        if (last && ctx.need_close) {
+            out += group_indent(ctx) + "+------------------------------------\n";
+            ctx.need_close = false;
+        }
+        ctx.depth--;
+    }
+    if (ctx.depth == 1) ctx.depth = 0;
+}
+
+void format_chain(VM& vm, std::string& out, Value exc, std::vector<Obj*>& seen, int depth, GroupCtx& ctx) {
     seen.push_back(exc.o);
     auto* e = static_cast<Exception*>(exc.o);
     auto unseen = [&](Value v) {
@@ -558,20 +638,21 @@ void format_chain(VM& vm, std::string& out, Value exc, std::vector<Obj*>& seen, 
             if (o == v.o) return false;
         return true;
     };
+    auto chained = [&](Value v, const char* message) {
+        bool need_close = ctx.need_close;
+        format_chain(vm, out, v, seen, depth + 1, ctx);
+        ctx.need_close = need_close;
+        emit(out, ctx, std::string("\n") + message + "\n\n");
+    };
     if (depth < 100) {
         if (is_exc(e->cause)) {
-            if (unseen(e->cause)) {
-                format_chain(vm, out, e->cause, seen, depth + 1);
-                out += "\nThe above exception was the direct cause of the following exception:\n\n";
-            }
+            if (unseen(e->cause)) chained(e->cause, "The above exception was the direct cause of the following exception:");
         } else if (is_exc(e->context) && !e->suppress_context) {
-            if (unseen(e->context)) {
-                format_chain(vm, out, e->context, seen, depth + 1);
-                out += "\nDuring handling of the above exception, another exception occurred:\n\n";
-            }
+            if (unseen(e->context))
+                chained(e->context, "During handling of the above exception, another exception occurred:");
         }
     }
-    format_one(vm, out, exc);
+    format_one(vm, out, exc, seen, ctx);
 }
 
 }  // namespace
@@ -654,7 +735,8 @@ std::string format_exception(VM& vm, Value exc) {
         out = type_name(vm, exc) + ": " + (s != nullptr ? s->s : "") + "\n";
     } else {
         std::vector<Obj*> seen;
-        format_chain(vm, out, exc, seen, 0);
+        GroupCtx ctx;
+        format_chain(vm, out, exc, seen, 0, ctx);
     }
     vm.pending = saved;
     return out;

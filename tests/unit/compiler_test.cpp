@@ -688,7 +688,11 @@ TEST_CASE("SyntaxError diagnostics from scope analysis and codegen", "[compiler]
     CHECK(first_error("[(x := 1) for x in z]\n") ==
           "1:assignment expression cannot rebind comprehension iteration variable 'x'");
     CHECK(first_error("def f():\n    return [(yield) for i in y]\n") == "2:'yield' inside list comprehension");
-    CHECK(first_error("try:\n    pass\nexcept* E:\n    pass\n") == "1:except* is not supported yet");
+    CHECK(first_error("try:\n    pass\nexcept* E:\n    break\n") ==
+          "4:'break', 'continue' and 'return' cannot appear in an except* block");
+    CHECK(first_error("match x:\n    case _:\n        pass\n    case 1:\n        pass\n") ==
+          "2:wildcard makes remaining patterns unreachable");
+    CHECK(first_error("match x:\n    case [a, a]:\n        pass\n") == "2:multiple assignments to name 'a' in pattern");
     // The REPL (Single mode) allows top-level await and makes the module a coroutine.
     auto cr = compile_src("await x\n", ParseMode::Single);
     REQUIRE(cr.ok());

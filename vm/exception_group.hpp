@@ -1,0 +1,14 @@
+// BaseExceptionGroup helpers the interpreter's except* support needs (defined in exceptions.cpp).
+#pragma once
+
+#include "vm/value.hpp"
+
+namespace asy::vm {
+
+class VM;
+
+// PREP_RERAISE_STAR: the exception to propagate after the except* handlers ran (None if
+// nothing), from the original exception and the list of raised/re-raised/unhandled parts.
+Value exception_group_prep_reraise(VM& vm, Value orig, Value excs_list);
+
+}  // namespace asy::vm
