@@ -300,9 +300,34 @@ Value nf_doc(VM& vm, Value o, GetSetDescr*) {
     auto* f = as_nf(o);
     return f->doc != nullptr ? str_value(vm, f->doc) : Value::none();
 }
+// Dunders that built-in types define as ordinary methods rather than type slots, so CPython shows
+// them as "<method ...>" rather than "<slot wrapper ...>".
+bool is_plain_method_dunder(std::string_view name) {
+    static constexpr std::string_view kPlain[] = {
+        "__sizeof__", "__reduce__", "__reduce_ex__", "__format__", "__dir__", "__init_subclass__",
+        "__subclasshook__", "__class_getitem__", "__reversed__", "__getstate__", "__round__", "__trunc__",
+        "__floor__", "__ceil__", "__enter__", "__exit__", "__aenter__", "__aexit__", "__copy__", "__deepcopy__",
+        "__getnewargs__", "__getnewargs_ex__", "__instancecheck__", "__subclasscheck__", "__prepare__",
+        "__length_hint__", "__setstate__", "__getformat__", "__mro_entries__"};
+    for (std::string_view p : kPlain)
+        if (p == name) return true;
+    return false;
+}
 Value nf_repr(VM& vm, const Args& a) {
     auto* f = as_nf(a[0]);
     std::string name = f->name != nullptr ? f->name->s : "?";
+    if (f->self.is_empty() && f->is_method && f->qualname != nullptr) {
+        // An unbound method of a built-in type: CPython's wrapper_descriptor (slot dunders) or
+        // method_descriptor repr, naming the owner from the qualname ("str.upper").
+        std::string_view q = f->qualname->view();
+        size_t dot = q.rfind('.');
+        if (dot != std::string_view::npos) {
+            std::string owner(q.substr(0, dot));
+            bool slot = name.size() > 4 && name.starts_with("__") && name.ends_with("__") && !is_plain_method_dunder(name);
+            return str_value(vm, std::string(slot ? "<slot wrapper '" : "<method '") + name + "' of '" + owner +
+                                     "' objects>");
+        }
+    }
     if (f->self.is_empty()) return str_value(vm, "<built-in function " + name + ">");
     return str_value(vm, "<built-in method " + name + " of " + type_name(vm, f->self) + " object at " +
                              addr(f->self.is_obj() ? f->self.o : nullptr) + ">");

@@ -325,8 +325,15 @@ Value enumerate_new_m(VM& vm, const Args& a) {
             return vm.raise_format(vm.exc.TypeError, "'%.*s' is an invalid keyword argument for enumerate()",
                                    static_cast<int>(n.size()), n.data());
     }
-    if (iterable.is_empty())
-        return vm.raise(vm.exc.TypeError, "enumerate() missing required argument 'iterable' (pos 1)");
+    if (iterable.is_empty()) {
+        // CPython's vectorcall names a lone keyword that is not `iterable` as invalid.
+        if (kw_count(a) > 0) {
+            std::string_view n = kw_name(a, 0);
+            return vm.raise_format(vm.exc.TypeError, "'%.*s' is an invalid keyword argument for enumerate()",
+                                   static_cast<int>(n.size()), n.data());
+        }
+        return vm.raise(vm.exc.TypeError, "enumerate() missing required argument 'iterable'");
+    }
     Value count = Value::integer(0);
     if (!start.is_empty()) {
         count = index_value(vm, start);
@@ -344,10 +351,12 @@ Value zip_new_m(VM& vm, const Args& a) {
     Type* cls = cls_arg(vm, a);
     if (cls == nullptr) return Value::empty();
     bool strict = false;
+    if (kw_count(a) > 1)
+        return vm.raise_format(vm.exc.TypeError, "zip() takes at most 1 keyword argument (%u given)", kw_count(a));
     for (uint32_t i = 0; i < kw_count(a); ++i) {
         std::string_view n = kw_name(a, i);
         if (n != "strict")
-            return vm.raise_format(vm.exc.TypeError, "zip() got an unexpected keyword argument '%.*s'",
+            return vm.raise_format(vm.exc.TypeError, "'%.*s' is an invalid keyword argument for zip()",
                                    static_cast<int>(n.size()), n.data());
         int t = truthy(vm, a.kwvalues[i]);
         if (t < 0) return Value::empty();
