@@ -17,6 +17,19 @@ Label Emitter::new_label() {
 void Emitter::bind(Label l) { label_pos_[l.id] = static_cast<int>(instrs_.size()); }
 
 void Emitter::emit(Op op, uint32_t arg, const ast::Loc& loc) {
+    // `a, b = x, y`: BUILD_TUPLE n + UNPACK_SEQUENCE n is a reversal of the top n values, so for
+    // n <= 3 no tuple is built (CPython's peephole does the same), unless something jumps here.
+    if (op == Op::UNPACK_SEQUENCE && arg >= 1 && arg <= 3 && !instrs_.empty() &&
+        instrs_.back().op == static_cast<int>(Op::BUILD_TUPLE) && instrs_.back().arg == arg &&
+        instrs_.back().target < 0 &&
+        std::find(label_pos_.begin(), label_pos_.end(), static_cast<int>(instrs_.size())) == label_pos_.end()) {
+        if (arg == 1) {
+            instrs_.pop_back();
+        } else {
+            instrs_.back().op = static_cast<int>(Op::SWAP);
+        }
+        return;
+    }
     // Nodes synthesised without a position (line 0, e.g. f-string format-spec pieces) take the
     // position of the instruction before them, so the line table never points at line 0.
     if (loc.line == 0 && !instrs_.empty()) {

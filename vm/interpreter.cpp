@@ -182,23 +182,27 @@ void set_context(VM& vm, Value exc) {
     e->context = handled;
 }
 
+// The dispatch loop is too big for GCC's inliner heuristics, and an out-of-line fast path
+// costs a call plus a store/reload of its result on every arithmetic instruction.
+#define ASY_HOT_INLINE [[gnu::always_inline]] inline
+
 // Python floor division and modulo for int64 (y != 0, not INT64_MIN / -1).
-inline int64_t floor_div(int64_t x, int64_t y) {
+ASY_HOT_INLINE int64_t floor_div(int64_t x, int64_t y) {
     int64_t q = x / y;
     if ((x % y != 0) && ((x < 0) != (y < 0))) --q;
     return q;
 }
-inline int64_t floor_mod(int64_t x, int64_t y) {
+ASY_HOT_INLINE int64_t floor_mod(int64_t x, int64_t y) {
     int64_t r = x % y;
     if (r != 0 && ((r < 0) != (y < 0))) r += y;
     return r;
 }
 
 constexpr int64_t kExactDouble = int64_t(1) << 53;
-inline bool exact_in_double(int64_t i) { return i >= -kExactDouble && i <= kExactDouble; }
+ASY_HOT_INLINE bool exact_in_double(int64_t i) { return i >= -kExactDouble && i <= kExactDouble; }
 
 // Small int / float arithmetic without calls; false when the slow path must run.
-inline bool fast_binary(BinOpKind op, Value a, Value b, Value* out) {
+ASY_HOT_INLINE bool fast_binary(BinOpKind op, Value a, Value b, Value* out) {
     int k = static_cast<int>(op);
     if (k >= kBinOpInplaceOffset) k -= kBinOpInplaceOffset;
     if (a.is_int() && b.is_int()) {
@@ -262,7 +266,7 @@ inline bool fast_binary(BinOpKind op, Value a, Value b, Value* out) {
     }
 }
 
-template <class T> inline bool cmp_apply(CompareKind op, T x, T y) {
+template <class T> ASY_HOT_INLINE bool cmp_apply(CompareKind op, T x, T y) {
     switch (op) {
     case CompareKind::Lt: return x < y;
     case CompareKind::Le: return x <= y;
@@ -274,7 +278,7 @@ template <class T> inline bool cmp_apply(CompareKind op, T x, T y) {
     return false;
 }
 
-inline bool fast_compare(VM& vm, CompareKind op, Value a, Value b, bool* out) {
+ASY_HOT_INLINE bool fast_compare(VM& vm, CompareKind op, Value a, Value b, bool* out) {
     if (a.is_int() && b.is_int()) { *out = cmp_apply(op, a.i, b.i); return true; }
     if (a.is_float() && b.is_float()) { *out = cmp_apply(op, a.f, b.f); return true; }
     if (a.is_float() && b.is_int() && exact_in_double(b.i)) {
@@ -295,11 +299,30 @@ inline bool fast_compare(VM& vm, CompareKind op, Value a, Value b, bool* out) {
 }
 
 // Index normalisation for list/tuple fast paths: false when out of range.
-inline bool fast_index(int64_t i, size_t n, size_t* out) {
+ASY_HOT_INLINE bool fast_index(int64_t i, size_t n, size_t* out) {
     if (i < 0) i += static_cast<int64_t>(n);
     if (i < 0 || static_cast<uint64_t>(i) >= n) return false;
     *out = static_cast<size_t>(i);
     return true;
+}
+
+// Instance-dict attribute entry through a per-site position hint (kept in the cache's unused
+// version2): instances of one class usually insert their attributes in the same order, so the
+// hinted entry holds the interned name itself and no hashing is needed. Null means "not found
+// by pointer": the caller falls back to the hashed lookup (a non-interned equal key may exist).
+inline Dict::Entry* inst_attr_entry(Dict* d, Str* name, InlineCache* c) {
+    auto& es = d->entries;
+    size_t n = es.size();
+    size_t h = static_cast<size_t>(c->version2);
+    if (h < n && es[h].key.is_obj() && es[h].key.o == name) return &es[h];
+    if (n > 16) return nullptr;
+    for (size_t i = 0; i < n; ++i) {
+        if (es[i].key.is_obj() && es[i].key.o == name) {
+            c->version2 = i;
+            return &es[i];
+        }
+    }
+    return nullptr;
 }
 
 }  // namespace
@@ -572,7 +595,8 @@ dispatch:
             InlineCache* c = cache::slot(co, static_cast<uint32_t>(ip - code_start - 1));
             if (obj.is_obj() && cache::type_matches(c, obj.o)) {
                 if (c->kind == cache::kInstDict && obj.o->dict) {
-                    Value v = dict_get_str(obj.o->dict, names[arg]);
+                    Dict::Entry* e = inst_attr_entry(obj.o->dict, names[arg], c);
+                    Value v = e != nullptr ? e->value : dict_get_str(obj.o->dict, names[arg]);
                     if (!v.is_empty()) {
                         TOP() = v;
                         ASY_NEXT();
@@ -596,7 +620,14 @@ dispatch:
             if (obj.is_obj() && cache::type_matches(c, obj.o)) {
                 if (c->kind == cache::kInstDict) {
                     if (!obj.o->dict) obj.o->dict = new_dict(vm);
-                    dict_set_str(vm, obj.o->dict, names[arg], PEEK(2));
+                    Dict* d = obj.o->dict;
+                    if (Dict::Entry* e = inst_attr_entry(d, names[arg], c)) {
+                        e->value = PEEK(2);
+                        d->version++;
+                    } else {
+                        dict_set_str(vm, d, names[arg], PEEK(2));
+                        inst_attr_entry(d, names[arg], c);   // remember where it went
+                    }
                     sp -= 2;
                     ASY_NEXT();
                 }
@@ -804,6 +835,16 @@ dispatch:
         bool b;
         auto kind = static_cast<CompareKind>(arg);
         if (fast_compare(vm, kind, PEEK(2), TOP(), &b)) {
+            // A comparison feeding a conditional jump (if/while tests) branches directly
+            // instead of materialising the bool (CPython's COMPARE_OP_*_JUMP).
+            Instr next = *ip;
+            Op next_op = instr_op(next);
+            if (next_op == Op::POP_JUMP_IF_FALSE || next_op == Op::POP_JUMP_IF_TRUE) {
+                sp -= 2;
+                ++ip;
+                if (b == (next_op == Op::POP_JUMP_IF_TRUE)) ip = code_start + instr_arg(next);
+                ASY_NEXT();
+            }
             --sp;
             TOP() = Value::boolean(b);
             ASY_NEXT();
@@ -1487,6 +1528,30 @@ do_call: {
             LOAD_STATE();
             SAFE_POINT();
             ASY_DISPATCH();
+        }
+    }
+    if (argp == args && callable.is_obj() && callable.o->type == vm.types.type) {
+        // Instantiating a plain class: allocate and run its __init__ without the generic
+        // type_call lookups of __call__/__new__/__init__ (cached per call site).
+        auto* t = static_cast<Type*>(callable.o);
+        InlineCache* c = cache::slot(co, static_cast<uint32_t>(ip - code_start - 1));
+        if (c->key != t || c->version != t->version) cache::fill_call_type(vm, c, t);
+        if (c->kind == cache::kInit) {
+            Obj* inst = t->alloc_instance(vm, t);
+            bottom[0] = callable;                 // keeps the class rooted
+            bottom[1] = Value::object(inst);      // self, then the arguments, contiguous
+            Value r = call_function(vm, static_cast<Function*>(c->value.o),
+                                    Args{bottom + 1, n - nkw + 1, argp + (n - nkw), call_kwnames});
+            if (r.is_empty()) goto error;
+            if (!r.is_none()) {
+                vm.raise_format(vm.exc.TypeError, "__init__() should return None, not '%s'",
+                                type_name(vm, r).c_str());
+                goto error;
+            }
+            sp = bottom;
+            PUSH(Value::object(inst));
+            SAFE_POINT();
+            ASY_NEXT();
         }
     }
     Value r;

@@ -73,4 +73,18 @@ void fill_store_attr(VM& vm, InlineCache* c, Value obj, Str* name) {
     set_entry(c, t, kUncacheable);
 }
 
+void fill_call_type(VM& vm, InlineCache* c, Type* t) {
+    if (t->type == vm.types.type && t->alloc_instance != nullptr && (t->flags & kTypeHeap) &&
+        builtin_base(t) == vm.types.object && t->layout == Layout::Object &&
+        type_lookup(t, vm.names.__new__).identical(dict_get_str(vm.types.object->dict, vm.names.__new__))) {
+        Value init = type_lookup(t, vm.names.__init__);
+        if (init.is_obj() && init.o->type == vm.types.function &&
+            (static_cast<Function*>(init.o)->code->code->flags & (kCoGenerator | kCoCoroutine | kCoAsyncGenerator)) == 0) {
+            set_entry(c, t, kInit, init);
+            return;
+        }
+    }
+    set_entry(c, t, kUncacheable);
+}
+
 }  // namespace asy::vm::cache

@@ -15,6 +15,7 @@ enum Kind : uint8_t {
     kMethod,       // LOAD_METHOD: plain function/method `value` found on the type (non-data)
     kGlobal,       // LOAD_GLOBAL: `value` from globals `key`/builtins `key2` at their versions
     kUncacheable,  // tried once and found ineligible (e.g. property, __getattr__ override)
+    kInit,         // CALL of class `key`: object.__new__ then the plain Python __init__ `value`
 };
 
 inline InlineCache* slot(CodeObj* co, uint32_t index) {
@@ -30,5 +31,8 @@ inline bool type_matches(const InlineCache* c, const Obj* o) {
 void fill_load_attr(VM& vm, InlineCache* c, Value obj, Str* name);
 void fill_load_method(VM& vm, InlineCache* c, Value obj, Str* name);
 void fill_store_attr(VM& vm, InlineCache* c, Value obj, Str* name);
+// CALL of a class whose metaclass is `type`: kInit when instantiation is just "allocate, run
+// the Python __init__" (object.__new__ inherited, __init__ a plain function), else kUncacheable.
+void fill_call_type(VM& vm, InlineCache* c, Type* t);
 
 }  // namespace asy::vm::cache

@@ -96,6 +96,28 @@ int detail::less_than(VM& vm, Value a, Value b) {
         if (a.is_float()) return a.f < b.f;
         if (a.is_obj() && a.o->type == vm.types.str && b.o->type == vm.types.str)
             return static_cast<Str*>(a.o)->s < static_cast<Str*>(b.o)->s;
+        // Exact tuples of small ints and exact strs (sort keys like `(x.qty, x.name)`): the
+        // lexicographic comparison runs here without calls; any other item takes the slow path.
+        if (a.is_obj() && a.o->type == vm.types.tuple && b.o->type == vm.types.tuple) {
+            const auto& x = static_cast<Tuple*>(a.o)->items;
+            const auto& y = static_cast<Tuple*>(b.o)->items;
+            size_t n = std::min(x.size(), y.size()), i = 0;
+            for (; i < n; ++i) {
+                Value p = x[i], q = y[i];
+                if (p.tag != q.tag) break;
+                if (p.is_int()) {
+                    if (p.i != q.i) return p.i < q.i;
+                    continue;
+                }
+                if (p.is_obj() && p.o->type == vm.types.str && q.o->type == vm.types.str) {
+                    int c = static_cast<Str*>(p.o)->s.compare(static_cast<Str*>(q.o)->s);
+                    if (c != 0) return c < 0;
+                    continue;
+                }
+                break;
+            }
+            if (i == n) return x.size() < y.size();
+        }
     }
     return compare_bool(vm, CompareKind::Lt, a, b);
 }
@@ -211,6 +233,8 @@ private:
 
     bool lt(uint32_t a, uint32_t b) {
         if (failed_) return false;
+        // Whatever a user __lt__ pinned is garbage once its answer is known.
+        TempRootScope scope(vm_.heap);
         int r = less_than(vm_, keys_[a], keys_[b]);
         if (r < 0) {
             failed_ = true;
