@@ -9,8 +9,6 @@
 
 namespace asy {
 
-namespace {
-
 vm::Value raise_syntax_error(vm::VM& vm, const lex::Diagnostic& d, std::string_view source) {
     // SyntaxError(msg, (filename, lineno, offset, text)); str() is "msg (filename, line N)".
     std::string text;
@@ -34,6 +32,8 @@ vm::Value raise_syntax_error(vm::VM& vm, const lex::Diagnostic& d, std::string_v
     if (exc.is_empty()) return exc;
     return vm.raise_value(exc);
 }
+
+namespace {
 
 // Source text of an eval/exec/compile argument (str, bytes), with eval's leading-space strip.
 bool source_text(vm::VM& vm, vm::Value v, const char* fname, bool strip, std::string* out) {

@@ -36,6 +36,9 @@ struct Runtime::Impl {
 // Adds eval, exec and compile to the builtins (eval_builtins.cpp): they need the front end,
 // which the VM layer does not link.
 void install_eval_builtins(Runtime::Impl& impl);
+// Raises SyntaxError (or IndentationError/TabError) for `d` with CPython's msg, filename, lineno,
+// offset and text attributes (eval_builtins.cpp); returns Empty.
+vm::Value raise_syntax_error(vm::VM& vm, const lex::Diagnostic& d, std::string_view source);
 // Installs the `.asy` source-file module loader (source_loader.cpp).
 void install_source_loader(Runtime::Impl& impl);
 // Adds a directory to sys.path (at the front when `first`).

@@ -30,10 +30,11 @@ vm::Value exec_module(Runtime::Impl& impl, vm::Str* fullname, const std::string&
                       const std::string& file, const std::string* package_dir) {
     vm::VM& vm = impl.vm;
     Status st;
-    auto code = impl.compile(source, file, ast::ParseMode::Exec, &st);
+    lex::Diagnostic diag;
+    auto code = impl.compile(source, file, ast::ParseMode::Exec, &st, &diag);
     if (code == nullptr) {
         // Surface the syntax error as a SyntaxError exception in the importer.
-        return vm.raise(vm.exc.SyntaxError, st.message + " (" + file + ")");
+        return raise_syntax_error(vm, diag, source);
     }
     vm.register_source(file, source);
     vm::Module* m = vm.new_module(fullname->view(), file);
