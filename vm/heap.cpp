@@ -95,6 +95,7 @@ void Heap::sweep() {
             link = &o->gc_next;
         } else {
             *link = o->gc_next;
+            if (o->gc_flags & kGcFinalize) o->finalize(vm_);
             delete o;
         }
     }

@@ -31,12 +31,16 @@ private:
     std::vector<Obj*> gray_;
 };
 
+enum GcFlags : uint8_t {
+    kGcFinalize = 1,             // the collector calls Obj::finalize before deleting it
+};
+
 struct Obj {
     Type* type = nullptr;        // the Python type (set by VM::alloc)
     Obj* gc_next = nullptr;      // all objects form one list for sweeping
     Dict* dict = nullptr;        // instance attributes (`__dict__`); null until first needed
     uint8_t gc_marked = 0;
-    uint8_t gc_flags = 0;
+    uint8_t gc_flags = 0;        // GcFlags
 
     Obj() = default;
     Obj(const Obj&) = delete;
@@ -48,6 +52,9 @@ struct Obj {
     // Bytes owned outside the C++ object itself (vector storage, GMP limbs, ...), for the
     // memory accounting of the collector and memory limits. Approximate is fine.
     virtual size_t external_size() const { return 0; }
+    // Called by the collector before deleting an object with kGcFinalize set, with the VM the
+    // destructor has no other way to reach (so objects need not store a VM pointer).
+    virtual void finalize(VM&) {}
 };
 
 // ---- types -------------------------------------------------------------------------------
