@@ -1,6 +1,7 @@
 // Interpreter frames: one heap block per call holding the frame header, the local slots
 // (varnames + cellvars + freevars) and the value stack inline. Frames are not GC objects: they
-// live on per-VM free lists and are freed on return, unless a generator/coroutine owns them.
+// live on per-VM free lists and are freed on return; a generator/coroutine frame instead lives
+// inside the generator object's own block (Generator::frame) and dies with it.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +12,7 @@ namespace asy::vm {
 
 enum FrameFlags : uint8_t {
     kFrameEntry = 1,      // entered from native code: its RETURN_VALUE returns out of run()
-    kFrameGenerator = 2,  // owned by a generator/coroutine object, never freed on return
+    kFrameGenerator = 2,  // inside a generator/coroutine object (Generator::frame), never freed
     kFrameSuspended = 4,  // stopped at YIELD_VALUE (set by run(), cleared on resume)
 };
 
@@ -25,8 +26,10 @@ struct Frame {
     Obj* gen = nullptr;            // the owning generator object, if any
     Value* sp = nullptr;           // saved stack top (one past the last live slot)
     uint32_t ip = 0;               // next instruction to run
-    uint32_t nslots = 0;           // nlocalsplus + max_stack (size of the inline array)
-    uint8_t flags = 0;
+    // Size of the inline slot array (free-list frames: its size class; generator frames: exact),
+    // packed with the FrameFlags so the header stays 96 bytes (a frame never nears 2^24 slots).
+    uint32_t nslots : 24 = 0;
+    uint32_t flags : 8 = 0;
     // The exception handled by `except` blocks of this frame (PUSH_EXC_INFO/POP_EXCEPT), Empty
     // when none. sys.exc_info() takes the innermost non-empty one along the `back` chain.
     Value exc_info;

@@ -14,19 +14,21 @@ namespace asy::vm {
 
 // ---- object lifetime -------------------------------------------------------------------------
 
-Generator::~Generator() {
-    if (in_unstarted && vm != nullptr && vm->interp) {
-        vm->interp->unstarted.erase(this);
-        report_unawaited(*vm, keep_code ? keep_code->qualname : std::string("?"), origin_code.get(), origin_ip);
-    }
-    if (frame != nullptr) free_frame(*vm, frame);  // kFrameGenerator: plain free, no VM state used
+void Generator::finalize(VM& vm) {
+    if (!in_unstarted || !vm.interp) return;
+    in_unstarted = false;
+    auto it = vm.interp->unstarted.find(this);
+    if (it == vm.interp->unstarted.end()) return;
+    UnstartedCoro info = std::move(it->second);
+    vm.interp->unstarted.erase(it);
+    report_unawaited(vm, info.code ? info.code->qualname : std::string("?"), info.origin.get(), info.origin_ip);
 }
 
 void Generator::trace(Tracer& t) {
-    t.mark(code);
     t.mark(name);
     t.mark(qualname);
-    if (frame != nullptr) trace_frame(frame, t);
+    if (state == GenState::Finished) t.mark(frame.code);  // gi_code; the rest of the frame is dead
+    else trace_frame(&frame, t);
 }
 
 GenTypes& gen_types(VM& vm) { return interp_state(vm).gen_types; }
@@ -55,14 +57,26 @@ void shutdown_generators(VM& vm) {
         vm.heap.collect();
         vm.heap.paused = was_paused;
     }
-    auto& set = vm.interp->unstarted;
-    std::vector<Generator*> left(set.begin(), set.end());
-    set.clear();
-    for (Generator* g : left) {
+    auto& map = vm.interp->unstarted;
+    std::vector<std::pair<Generator*, UnstartedCoro>> left(map.begin(), map.end());
+    map.clear();
+    for (auto& [g, info] : left) {
         g->in_unstarted = false;
-        report_unawaited(vm, g->keep_code ? g->keep_code->qualname : std::string("?"));
+        g->gc_flags &= static_cast<uint8_t>(~kGcFinalize);
+        report_unawaited(vm, info.code ? info.code->qualname : std::string("?"));
     }
 }
+
+namespace {
+
+void forget_unstarted(VM& vm, Generator* g) {
+    if (!g->in_unstarted) return;
+    g->in_unstarted = false;
+    g->gc_flags &= static_cast<uint8_t>(~kGcFinalize);
+    interp_state(vm).unstarted.erase(g);
+}
+
+}  // namespace
 
 Generator* new_generator(VM& vm, Function* fn, Frame* frame) {
     uint32_t flags = fn->code->code->flags;
@@ -75,23 +89,44 @@ Generator* new_generator(VM& vm, Function* fn, Frame* frame) {
         t = vm.types.async_generator;
         kind = GenKind::AsyncGenerator;
     }
-    auto* g = vm.alloc<Generator>(t);
-    g->vm = &vm;
-    g->frame = frame;
-    g->code = fn->code;
-    g->name = fn->name;
-    g->qualname = fn->qualname;
+    // Exactly the slots the code needs: no size-class rounding, and no spare slot (new_frame
+    // adds one; the compiler's max_stack already covers handlers and the value send() pushes).
+    CodeObj* code = frame->code;
+    size_t nlocals = static_cast<size_t>(code->nlocalsplus);
+    size_t nslots = nlocals + static_cast<size_t>(code->code->max_stack) + 1;
+    size_t bytes = sizeof(Generator) + nslots * sizeof(Value);
+    auto* g = new (::operator new(bytes)) Generator();
+    g->type = t;
     g->kind = kind;
-    frame->flags |= kFrameGenerator;
-    frame->gen = g;
+    if (fn->name.is_obj() && fn->name.o->type->layout == Layout::Str) g->name = static_cast<Str*>(fn->name.o);
+    if (fn->qualname.is_obj() && fn->qualname.o->type->layout == Layout::Str)
+        g->qualname = static_cast<Str*>(fn->qualname.o);
+    // Move the bound frame in: header, then the locals (the value stack is still empty). The
+    // temporary goes back to the free lists; nothing can see it between the copy and the free.
+    Frame* f = &g->frame;
+    f->code = code;
+    f->func = frame->func;
+    f->globals = frame->globals;
+    f->builtins = frame->builtins;
+    f->locals = frame->locals;
+    f->nslots = static_cast<uint32_t>(nslots);
+    f->flags = static_cast<uint8_t>(frame->flags | kFrameGenerator);
+    f->gen = g;
+    Value* src = frame->localsplus();
+    Value* dst = f->localsplus();
+    for (size_t i = 0; i < nlocals; ++i) dst[i] = src[i];
+    f->sp = f->stack_base();
+    free_frame(vm, frame);
+    vm.heap.track(g, bytes);
     if (kind == GenKind::Coroutine) {
-        g->keep_code = fn->code->code;
+        UnstartedCoro info{fn->code->code, nullptr, 0};
         if (vm.frame != nullptr) {
-            g->origin_code = vm.frame->code->code;
-            g->origin_ip = vm.frame->ip > 0 ? vm.frame->ip - 1 : 0;
+            info.origin = vm.frame->code->code;
+            info.origin_ip = vm.frame->ip > 0 ? vm.frame->ip - 1 : 0;
         }
         g->in_unstarted = true;
-        interp_state(vm).unstarted.insert(g);
+        g->gc_flags |= kGcFinalize;
+        interp_state(vm).unstarted.emplace(g, std::move(info));
     }
     return g;
 }
@@ -135,8 +170,8 @@ bool pending_is(VM& vm, Type* t) { return vm.has_pending() && is_instance(vm, vm
 // The sub-iterator `g` delegates to when suspended inside a yield-from/await loop
 // (YIELD_VALUE followed by a JUMP back to a SEND), else Empty.
 Value delegate_of(Generator* g) {
-    Frame* f = g->frame;
-    if (f == nullptr || g->state != GenState::Suspended) return Value();
+    if (g->state != GenState::Suspended) return Value();
+    Frame* f = &g->frame;
     const auto& code = f->code->code->code;
     if (f->ip >= code.size()) return Value();
     Instr next = code[f->ip];
@@ -150,7 +185,7 @@ Value delegate_of(Generator* g) {
 // After the delegate of a yield-from finished while being thrown into: drop the receiver and
 // continue after the SEND loop (CPython's gen_throw "Termination repetition of SEND loop").
 void leave_send_loop(Generator* g) {
-    Frame* f = g->frame;
+    Frame* f = &g->frame;
     const auto& code = f->code->code->code;
     uint32_t send_ip = instr_arg(code[f->ip]);
     --f->sp;
@@ -196,18 +231,15 @@ SendStatus gen_send_ex(VM& vm, Generator* g, Value value, bool throwing, Value* 
         vm.raise(vm.exc.RecursionError, "maximum recursion depth exceeded");
         return SendStatus::Error;
     }
-    if (g->in_unstarted) {
-        g->in_unstarted = false;
-        interp_state(vm).unstarted.erase(g);
-    }
-    Frame* f = g->frame;
+    forget_unstarted(vm, g);
+    Frame* f = &g->frame;
     Value r;
     if (g->state == GenState::Created && throwing) {
         // Thrown before the first instruction: no handler of the body applies (CPython raises
         // at RESUME, before any try block); the traceback shows the def line.
         if (vm.pending.is_obj() && vm.pending.o->type->layout == Layout::Exception) {
             auto& tb = static_cast<Exception*>(vm.pending.o)->traceback;
-            tb.insert(tb.begin(), TracebackEntry{g->code, kTracebackDefLine});
+            tb.insert(tb.begin(), TracebackEntry{g->code(), kTracebackDefLine});
         }
     } else {
         if (g->state == GenState::Suspended && !throwing) *f->sp++ = value;
@@ -220,8 +252,6 @@ SendStatus gen_send_ex(VM& vm, Generator* g, Value value, bool throwing, Value* 
         return SendStatus::Yield;
     }
     g->state = GenState::Finished;
-    g->frame = nullptr;
-    free_frame(vm, f);
     if (!r.is_empty()) {
         *out = r;
         return SendStatus::Return;
@@ -341,14 +371,7 @@ Value gen_throw(VM& vm, Generator* g, Value exc) {
 Value gen_close(VM& vm, Generator* g) {
     if (g->state == GenState::Created) {
         g->state = GenState::Finished;
-        if (g->in_unstarted) {
-            g->in_unstarted = false;
-            interp_state(vm).unstarted.erase(g);
-        }
-        if (g->frame != nullptr) {
-            free_frame(vm, g->frame);
-            g->frame = nullptr;
-        }
+        forget_unstarted(vm, g);
         return Value::none();
     }
     if (g->state == GenState::Finished) return Value::none();
@@ -661,32 +684,38 @@ Value gen_throw_m(VM& vm, const Args& a) {
 Value gen_close_m(VM& vm, const Args& a) { return gen_close(vm, as_gen(a[0])); }
 Value gen_repr(VM& vm, const Args& a) {
     Generator* g = as_gen(a[0]);
-    std::string q = g->qualname.is_obj() ? static_cast<Str*>(g->qualname.o)->s : "?";
+    std::string q = g->qualname != nullptr ? g->qualname->s : "?";
     const char* kind = g->kind == GenKind::Generator ? "generator" : g->kind == GenKind::Coroutine ? "coroutine"
                                                                                                    : "async_generator";
     return str_value(vm, std::string("<") + kind + " object " + q + " at " + addr(g) + ">");
 }
-Value gen_name(VM&, Value o, GetSetDescr*) { return as_gen(o)->name; }
+Value gen_name(VM&, Value o, GetSetDescr*) {
+    Str* s = as_gen(o)->name;
+    return s != nullptr ? Value::object(s) : Value::none();
+}
 bool gen_set_name(VM& vm, Value o, Value v, GetSetDescr*) {
     if (v.is_empty() || !(v.is_obj() && v.o->type->layout == Layout::Str)) {
         vm.raise(vm.exc.TypeError, "__name__ must be set to a string object");
         return false;
     }
-    as_gen(o)->name = v;
+    as_gen(o)->name = static_cast<Str*>(v.o);
     return true;
 }
-Value gen_qualname(VM&, Value o, GetSetDescr*) { return as_gen(o)->qualname; }
+Value gen_qualname(VM&, Value o, GetSetDescr*) {
+    Str* s = as_gen(o)->qualname;
+    return s != nullptr ? Value::object(s) : Value::none();
+}
 bool gen_set_qualname(VM& vm, Value o, Value v, GetSetDescr*) {
     if (v.is_empty() || !(v.is_obj() && v.o->type->layout == Layout::Str)) {
         vm.raise(vm.exc.TypeError, "__qualname__ must be set to a string object");
         return false;
     }
-    as_gen(o)->qualname = v;
+    as_gen(o)->qualname = static_cast<Str*>(v.o);
     return true;
 }
 Value gen_running(VM&, Value o, GetSetDescr*) { return Value::boolean(as_gen(o)->state == GenState::Running); }
 Value gen_suspended(VM&, Value o, GetSetDescr*) { return Value::boolean(as_gen(o)->state == GenState::Suspended); }
-Value gen_code(VM&, Value o, GetSetDescr*) { return Value::object(as_gen(o)->code); }
+Value gen_code(VM&, Value o, GetSetDescr*) { return Value::object(as_gen(o)->code()); }
 Value gen_yieldfrom(VM&, Value o, GetSetDescr*) {
     Value yf = delegate_of(as_gen(o));
     return yf.is_empty() ? Value::none() : yf;

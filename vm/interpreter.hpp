@@ -2,6 +2,7 @@
 // source texts for tracebacks). The dispatch loop itself is in interpreter.cpp.
 #pragma once
 
+#include <unordered_map>
 #include <unordered_set>
 #include <string>
 #include <vector>
@@ -17,7 +18,7 @@ struct InterpState {
     // Free frames by size class (number of Value slots rounded up to a multiple of 8).
     std::vector<std::vector<Frame*>> free_frames;
     // Coroutines created but never started, for "coroutine ... was never awaited" at teardown.
-    std::unordered_set<Generator*> unstarted;
+    std::unordered_map<Generator*, UnstartedCoro> unstarted;
     GenTypes gen_types;
     ~InterpState();
 };

@@ -6,33 +6,45 @@
 #include <memory>
 #include <string_view>
 
+#include "vm/frame.hpp"
 #include "vm/object.hpp"
 #include "vm/objects/function.hpp"
 
 namespace asy::vm {
 
-struct Frame;
-
 enum class GenKind : uint8_t { Generator, Coroutine, AsyncGenerator };
 enum class GenState : uint8_t { Created, Suspended, Running, Finished };
 
+// One allocation holds the object, its frame header and the frame's slots (locals + value
+// stack, exactly nlocalsplus + max_stack + 1 Values, no size-class rounding), so a suspended
+// coroutine costs a single heap block. The frame is dead once the generator is Finished (only
+// frame.code, for gi_code, stays meaningful).
 struct Generator : Obj {
-    VM* vm = nullptr;
-    Frame* frame = nullptr;        // null once finished
-    CodeObj* code = nullptr;
-    Value name, qualname;          // __name__, __qualname__ (from the function)
+    // The one-byte fields come first so they fill the tail padding of the Obj header.
     GenKind kind = GenKind::Generator;
     GenState state = GenState::Created;
-    bool in_unstarted = false;     // coroutine listed in InterpState::unstarted
+    bool in_unstarted = false;     // coroutine listed in InterpState::unstarted (kGcFinalize set)
     // Async generators: a running asend/athrow (only one at a time), hooks-free 3.11 model.
     bool ag_running_async = false;
     bool ag_closed = false;
-    std::shared_ptr<const Code> keep_code;  // for the never-awaited warning at destruction
-    std::shared_ptr<const Code> origin_code;  // coroutines: where they were created
-    uint32_t origin_ip = 0;
+    Str* name = nullptr;           // __name__, __qualname__ (from the function)
+    Str* qualname = nullptr;
+    Frame frame;                   // must stay last: the slots follow the object
 
-    ~Generator() override;
+    // Blocks come from ::operator new with the frame's slots appended (new_generator); the
+    // matching unsized delete keeps sized deallocation from passing sizeof(Generator).
+    static void operator delete(void* p) { ::operator delete(p); }
+    void finalize(VM& vm) override;  // a never-started coroutine: the "never awaited" warning
     void trace(Tracer& t) override;
+    CodeObj* code() const { return frame.code; }
+};
+
+// What the "never awaited" warning of a coroutine that was created but not started needs,
+// kept off the object (InterpState::unstarted) since almost every coroutine is started.
+struct UnstartedCoro {
+    std::shared_ptr<const Code> code;    // the coroutine's code (for its qualname)
+    std::shared_ptr<const Code> origin;  // where it was created, if in script code
+    uint32_t origin_ip = 0;
 };
 
 // Value yielded by an async generator's `yield` (ASYNC_GEN_WRAP), as opposed to values its
@@ -72,7 +84,9 @@ GenTypes& gen_types(VM& vm);
 // init_functions).
 void init_generator_types(VM& vm);
 
-// Make a generator/coroutine/async generator for a frame whose arguments are bound.
+// Make a generator/coroutine/async generator for a frame whose arguments are bound. The frame's
+// header and locals move into the generator's own block and `frame` is freed: callers must not
+// use it afterwards.
 Generator* new_generator(VM& vm, Function* fn, Frame* frame);
 
 // Resume `g` (PyIter_Send): sends `value` (or, with `throwing`, raises vm.pending inside it).
