@@ -90,10 +90,46 @@ bool namespaces(vm::VM& vm, const vm::Args& a, const char* fname, vm::Dict** glo
         vm::dict_set_str(vm, *globals, vm.names.__builtins__, vm::Value::object(vm.builtins_module));
     }
     if (!locals->is_obj() || !vm::is_instance(vm, *locals, vm.types.dict)) {
-        vm.raise(vm.exc.TypeError, "locals must be a dict (asy supports only dict namespaces)");
-        return false;
+        vm::Value getitem = vm::get_attr_opt(vm, *locals, vm.intern("__getitem__"));
+        if (getitem.is_empty()) {
+            if (!vm.has_pending()) vm.raise(vm.exc.TypeError, "locals must be a mapping");
+            return false;
+        }
     }
     return true;
+}
+
+// A non-dict mapping as locals: the frame's name lookups only read a dict, so the code runs on a
+// dict prefetched with every name the code mentions that the mapping has (an approximation of
+// CPython, which asks the mapping at each lookup), and names it stored are written back.
+vm::Value run_with_mapping_locals(vm::VM& vm, vm::CodeObj* code, vm::Dict* globals, vm::Value mapping) {
+    vm::Dict* scratch = vm::new_dict(vm);
+    std::vector<std::pair<vm::Str*, vm::Value>> fetched;
+    for (vm::Str* name : code->names) {
+        vm::Value v = vm::get_item(vm, mapping, vm::Value::object(name));
+        if (v.is_empty()) {
+            vm::Value exc = vm.take_pending();
+            if (!vm::is_instance(vm, exc, vm.exc.KeyError)) {
+                vm.pending = exc;
+                return v;
+            }
+            continue;
+        }
+        if (!vm::dict_set(vm, scratch, vm::Value::object(name), v)) return vm::Value::empty();
+        fetched.emplace_back(name, v);
+    }
+    vm::Value r = vm::run_code_with_locals(vm, code, globals, scratch);
+    if (r.is_empty()) return r;
+    size_t pos = 0;
+    vm::Value key, value;
+    while (vm::dict_next(scratch, &pos, &key, &value)) {
+        bool unchanged = false;
+        for (auto& [name, v] : fetched) {
+            if (key.is_obj() && key.o == name) unchanged = v.identical(value);
+        }
+        if (!unchanged && !vm::set_item(vm, mapping, key, value)) return vm::Value::empty();
+    }
+    return r;
 }
 
 vm::Value run_source_or_code(vm::VM& vm, const vm::Args& a, const char* fname, ast::ParseMode mode,
@@ -117,7 +153,9 @@ vm::Value run_source_or_code(vm::VM& vm, const vm::Args& a, const char* fname, a
         code = compile_to_code(*impl, source, "<string>", mode);
         if (code == nullptr) return vm::Value::empty();
     }
-    vm::Value r = vm::run_code_with_locals(vm, code, globals, static_cast<vm::Dict*>(locals.o));
+    bool dict_locals = locals.is_obj() && vm::is_instance(vm, locals, vm.types.dict);
+    vm::Value r = dict_locals ? vm::run_code_with_locals(vm, code, globals, static_cast<vm::Dict*>(locals.o))
+                              : run_with_mapping_locals(vm, code, globals, locals);
     if (r.is_empty()) return r;
     return is_eval ? r : vm::Value::none();
 }
