@@ -41,7 +41,7 @@ bool has_abc_base(VM& vm, Type* t, std::initializer_list<const char*> abc_names,
 
 int match_mapping(VM& vm, Value v) {
     Type* t = type_of(vm, v);
-    if (is_subtype(t, vm.types.dict)) return 1;
+    if (is_subtype(t, vm.types.dict) || t == vm.types.mappingproxy) return 1;
     return has_abc_base(vm, t, {"Mapping", "MutableMapping"}, "ChainMap") ? 1 : 0;
 }
 
