@@ -530,11 +530,33 @@ static Value mp_repr(VM& vm, const Args& a) {
     if (!r) return Value::empty();
     return str_value(vm, "mappingproxy(" + r->s + ")");
 }
+static Value mp_str(VM& vm, const Args& a) {
+    Str* r = to_str(vm, mp_of(a));
+    return r ? Value::object(r) : Value::empty();
+}
 static Value mp_eq(VM& vm, const Args& a) {
     if (!check_args(vm, a, "__eq__", 2, 2)) return Value::empty();
     Value other = a.pos[1];
     if (other.is_obj() && other.o->type == vm.types.mappingproxy) other = static_cast<MappingProxy*>(other.o)->mapping;
     return compare(vm, CompareKind::Eq, mp_of(a), other);
+}
+
+// mappingproxy(mapping): a read-only view of any mapping (types.MappingProxyType).
+static Value mp_new(VM& vm, const Args& a) {
+    if (a.npos < 2) return vm.raise(vm.exc.TypeError, "mappingproxy() missing required argument 'mapping' (pos 1)");
+    Value m = a.pos[1];
+    bool mapping = m.is_obj() && (is_instance(vm, m, vm.types.dict) || m.o->type == vm.types.mappingproxy);
+    if (!mapping && !is_instance(vm, m, vm.types.list) && !is_instance(vm, m, vm.types.tuple)) {
+        mapping = !get_attr_opt(vm, m, vm.intern("keys")).is_empty() &&
+                  !get_attr_opt(vm, m, vm.intern("__getitem__")).is_empty();
+        if (vm.has_pending()) return Value::empty();
+    }
+    if (!mapping)
+        return vm.raise_format(vm.exc.TypeError, "mappingproxy() argument must be a mapping, not %s",
+                               type_name(vm, m).c_str());
+    MappingProxy* p = vm.alloc<MappingProxy>(vm.types.mappingproxy);
+    p->mapping = m;
+    return Value::object(p);
 }
 
 static ClassMethod* classmethod_of(VM& vm, NativeFunction* f) {
@@ -604,6 +626,7 @@ void init_descriptor_methods(VM& vm) {
     def_method(vm, T.classmethod, "__get__", classmethod_get);
 
     Type* MP = T.mappingproxy;
+    def_method(vm, MP, "__new__", mp_new);
     def_method(vm, MP, "__getitem__", mp_getitem);
     def_method(vm, MP, "get", mp_get);
     def_method(vm, MP, "keys", mp_keys);
@@ -614,6 +637,7 @@ void init_descriptor_methods(VM& vm) {
     def_method(vm, MP, "__len__", mp_len);
     def_method(vm, MP, "__contains__", mp_contains);
     def_method(vm, MP, "__repr__", mp_repr);
+    def_method(vm, MP, "__str__", mp_str);
     def_method(vm, MP, "__eq__", mp_eq);
 
     Type* S = T.super;
