@@ -238,10 +238,18 @@ Value call_native(VM& vm, NativeFunction* nf, const Args& a) {
     if (nf->self.is_empty()) {
         r = nf->fn(vm, a);
     } else {
-        std::vector<Value> pos(a.npos + 1);
+        // Bound self goes in front of the arguments; on the C++ stack for the usual few (no
+        // allocation per call, e.g. a coroutine's bound send() driven by an event loop).
+        Value small[6];
+        std::vector<Value> big;
+        Value* pos = small;
+        if (a.npos + 1 > std::size(small)) {
+            big.resize(a.npos + 1);
+            pos = big.data();
+        }
         pos[0] = nf->self;
-        std::copy(a.pos, a.pos + a.npos, pos.begin() + 1);
-        r = nf->fn(vm, Args{pos.data(), a.npos + 1, a.kwvalues, a.kwnames});
+        std::copy(a.pos, a.pos + a.npos, pos + 1);
+        r = nf->fn(vm, Args{pos, a.npos + 1, a.kwvalues, a.kwnames});
     }
     vm.heap.release(mark);
     if (r.is_obj()) vm.heap.pin(r.o);
