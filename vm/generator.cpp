@@ -659,7 +659,7 @@ std::string addr(const void* p) {
 Value m_iter_self(VM&, const Args& a) { return a[0]; }
 Value gen_next(VM& vm, const Args& a) { return gen_send(vm, as_gen(a[0]), Value::none()); }
 Value gen_send_m(VM& vm, const Args& a) {
-    if (!check_args(vm, a, "send", 2, 2)) return Value::empty();
+    if ((a.npos != 2 || a.kwnames != nullptr) && !check_args(vm, a, "send", 2, 2)) return Value::empty();
     return gen_send(vm, as_gen(a[0]), a[1]);
 }
 Value throw_invalid(VM& vm, Generator* g) {
