@@ -1515,7 +1515,14 @@ do_call: {
                 goto error;
             }
             Frame* nf = new_frame(vm, fn->code, fn, fn->globals, nullptr);
-            if (!bind_arguments(vm, nf, fn, argp, n - nkw, argp + (n - nkw), call_kwnames)) {
+            const Code& cc = *fn->code->code;
+            if (nkw == 0 && n == static_cast<uint32_t>(cc.argcount) &&
+                (cc.flags & (kCoVarargs | kCoVarkeywords)) == 0 && cc.kwonlyargcount == 0 &&
+                cc.cellvars.empty() && cc.freevars.empty()) {
+                // Exact positional call without cells: what bind_arguments would do, inline.
+                Value* slots = nf->localsplus();
+                for (uint32_t i = 0; i < n; ++i) slots[i] = argp[i];
+            } else if (!bind_arguments(vm, nf, fn, argp, n - nkw, argp + (n - nkw), call_kwnames)) {
                 free_frame(vm, nf);
                 goto error;
             }
