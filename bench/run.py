@@ -99,6 +99,9 @@ def main():
     ap.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
                     help="cpu: user+sys seconds of the child (default); wall: elapsed seconds")
     opts = ap.parse_args()
+    # Programs run with bench/ as their working directory: resolve a relative binary first.
+    if os.sep in opts.asy:
+        opts.asy = os.path.abspath(opts.asy)
 
     if opts.programs:
         progs = [HERE / (p if p.endswith(".py") else p + ".py") for p in opts.programs]
