@@ -204,9 +204,11 @@ bool close_iter(VM& vm, Value yf) {
     return !vm.call(meth, {}).is_empty();
 }
 
-}  // namespace
+// The frame stopped at a return or an error (not a yield): finish g, applying PEP 479.
+SendStatus gen_finished(VM& vm, Generator* g, Value r, Value* out);
 
-SendStatus gen_send_ex(VM& vm, Generator* g, Value value, bool throwing, Value* out) {
+// Everything but the resume of a suspended generator with a value (gen_send_ex's fast path).
+SendStatus gen_send_slow(VM& vm, Generator* g, Value value, bool throwing, Value* out) {
     *out = Value();
     if (g->state == GenState::Running) {
         if (throwing) vm.pending = Value();
@@ -251,7 +253,12 @@ SendStatus gen_send_ex(VM& vm, Generator* g, Value value, bool throwing, Value* 
         *out = r;
         return SendStatus::Yield;
     }
+    return gen_finished(vm, g, r, out);
+}
+
+SendStatus gen_finished(VM& vm, Generator* g, Value r, Value* out) {
     g->state = GenState::Finished;
+    *out = Value();
     if (!r.is_empty()) {
         *out = r;
         return SendStatus::Return;
@@ -272,6 +279,25 @@ SendStatus gen_send_ex(VM& vm, Generator* g, Value value, bool throwing, Value* 
         vm.raise_value(exc);
     }
     return SendStatus::Error;
+}
+
+}  // namespace
+
+SendStatus gen_send_ex(VM& vm, Generator* g, Value value, bool throwing, Value* out) {
+    // The hot path (send()/SEND/await into a suspended frame) without the checks of the rare
+    // states; everything else goes through gen_send_slow.
+    if (g->state != GenState::Suspended || throwing || vm.call_depth >= vm.options.recursion_limit)
+        return gen_send_slow(vm, g, value, throwing, out);
+    Frame* f = &g->frame;
+    *f->sp++ = value;
+    g->state = GenState::Running;
+    Value r = run_frame(vm, f, false);
+    if (f->flags & kFrameSuspended) {
+        g->state = GenState::Suspended;
+        *out = r;
+        return SendStatus::Yield;
+    }
+    return gen_finished(vm, g, r, out);
 }
 
 Value gen_send(VM& vm, Generator* g, Value value) {
