@@ -35,7 +35,7 @@ void EventLoop::complete(vm::Value callback, vm::Tuple* args) {
     uv_stop(&uv_);
 }
 
-void EventLoop::run_in_thread(vm::Value func, vm::Tuple* args, vm::Value done, vm::Value future) {
+bool EventLoop::run_in_thread(vm::Value func, vm::Tuple* args, vm::Value done, vm::Value future) {
     if (!workers_) {
         vm::Threads& threads = vm::Threads::ensure(vm_);
         workers_ = std::make_unique<WorkerPool>(vm_, *this);
@@ -45,9 +45,10 @@ void EventLoop::run_in_thread(vm::Value func, vm::Tuple* args, vm::Value done, v
             if (auto loop = weak.lock()) static_cast<EventLoop*>(loop.get())->stop_workers();
         });
     }
+    if (!workers_->submit(func, args, done, future)) return false;
     ++thread_jobs_;
     begin();
-    workers_->submit(func, args, done, future);
+    return true;
 }
 
 void EventLoop::complete_from_thread(vm::Value callback, vm::Tuple* args) {

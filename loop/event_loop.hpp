@@ -43,7 +43,10 @@ public:
     // ---- worker threads (loop/worker_pool.hpp) ----
     // Run func(*args) on a worker thread; done(future, ok, value) is queued as a completion
     // when it finishes. The loop counts it as pending (no deadlock report, keeps waiting).
-    void run_in_thread(vm::Value func, vm::Tuple* args, vm::Value done, vm::Value future);
+    // False with RuntimeError pending when no worker thread can be started.
+    bool run_in_thread(vm::Value func, vm::Tuple* args, vm::Value done, vm::Value future);
+    // Jobs submitted to workers whose completion has not been queued yet.
+    int thread_jobs() const { return thread_jobs_; }
     // From a worker holding the interpreter lock: queue a finished job's completion.
     void complete_from_thread(vm::Value callback, vm::Tuple* args);
     // From any thread, without the lock: wake the loop thread out of its poll.

@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <system_error>
 
 #include "loop/event_loop.hpp"
 #include "vm/ops.hpp"
@@ -22,19 +23,29 @@ WorkerPool::WorkerPool(VM& vm, EventLoop& loop) : vm_(vm), loop_(loop) {
 
 WorkerPool::~WorkerPool() { stop(); }
 
-void WorkerPool::submit(Value func, Tuple* args, Value done, Value future) {
-    queue_.push_back({func, args, done, future});
+bool WorkerPool::submit(Value func, Tuple* args, Value done, Value future) {
     std::lock_guard<std::mutex> lk(mu_);
-    ++unclaimed_;
-    if (unclaimed_ > idle_ && workers_.size() < max_workers_) {
+    if (unclaimed_ + 1 > idle_ && workers_.size() < max_workers_) {
         // Signals (SIGINT) stay with the main thread, as in CPython.
         sigset_t all, old;
         sigfillset(&all);
         pthread_sigmask(SIG_BLOCK, &all, &old);
-        workers_.emplace_back([this] { worker_main(); });
+        try {
+            workers_.emplace_back([this] { worker_main(); });
+        } catch (const std::system_error&) {
+            // Out of threads: the job can still wait for a busy worker, unless there is none.
+            if (workers_.empty()) {
+                pthread_sigmask(SIG_SETMASK, &old, nullptr);
+                vm_.raise(vm_.exc.RuntimeError, "can't start new thread");
+                return false;
+            }
+        }
         pthread_sigmask(SIG_SETMASK, &old, nullptr);
     }
+    queue_.push_back({func, args, done, future});
+    ++unclaimed_;
     cv_.notify_one();
+    return true;
 }
 
 void WorkerPool::stop() {

@@ -23,8 +23,9 @@ public:
     WorkerPool(const WorkerPool&) = delete;
     WorkerPool& operator=(const WorkerPool&) = delete;
 
-    // Queue func(*args) (called by the lock holder). Starts a worker if none is idle.
-    void submit(vm::Value func, vm::Tuple* args, vm::Value done, vm::Value future);
+    // Queue func(*args) (called by the lock holder). Starts a worker if none is idle. False
+    // with RuntimeError pending when no thread can be started at all.
+    bool submit(vm::Value func, vm::Tuple* args, vm::Value done, vm::Value future);
     // Stop and join every worker (called by the lock holder, which lets them finish the job they
     // run). Jobs not started yet are dropped. Idempotent.
     void stop();

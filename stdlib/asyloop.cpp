@@ -54,8 +54,16 @@ Value loop_run_in_thread(VM& vm, const Args& a) {
     if (!a.pos[1].is_obj() || a.pos[1].o->type != vm.types.tuple) {
         return vm.raise(vm.exc.TypeError, "run_in_thread() args must be a tuple");
     }
-    loop::EventLoop::of(vm).run_in_thread(a.pos[0], static_cast<Tuple*>(a.pos[1].o), a.pos[2], a.pos[3]);
+    auto* args = static_cast<Tuple*>(a.pos[1].o);
+    if (!loop::EventLoop::of(vm).run_in_thread(a.pos[0], args, a.pos[2], a.pos[3])) return Value::empty();
     return Value::none();
+}
+
+// pending_threads() -> number of run_in_thread jobs not completed yet (queued, running, or
+// finished but not yet delivered), for shutdown_default_executor to wait on.
+Value loop_pending_threads(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "pending_threads", 0, 0)) return Value::empty();
+    return Value::integer(loop::EventLoop::of(vm).thread_jobs());
 }
 
 }  // namespace
@@ -65,6 +73,7 @@ bool init_asyloop_module(VM& vm, Module* m) {
     def_function(vm, ns, "monotonic", loop_monotonic);
     def_function(vm, ns, "wait", loop_wait);
     def_function(vm, ns, "run_in_thread", loop_run_in_thread);
+    def_function(vm, ns, "pending_threads", loop_pending_threads);
     return true;
 }
 
