@@ -669,15 +669,11 @@ static void eg_leaves(VM& vm, Value exc, std::vector<Value>& out) {
         for (Value e : *members) eg_leaves(vm, e, out);
 }
 
-static bool same_metadata(VM& vm, Value a, Value b) {
+static bool same_metadata(Value a, Value b) {
     auto* x = static_cast<Exception*>(a.o);
     auto* y = static_cast<Exception*>(b.o);
-    auto notes = [&](Exception* e) {
-        Value n = e->dict ? dict_get_str(e->dict, vm.names.__notes__) : Value::empty();
-        return n;
-    };
-    if (!notes(x).identical(notes(y)) || !x->cause.identical(y->cause) || !x->context.identical(y->context))
-        return false;
+    // (CPython 3.11 also compares a `notes` slot that add_note never fills: notes do not count.)
+    if (!x->cause.identical(y->cause) || !x->context.identical(y->context)) return false;
     if (x->traceback.size() != y->traceback.size()) return false;
     for (size_t i = 0; i < x->traceback.size(); ++i)
         if (x->traceback[i].code != y->traceback[i].code || x->traceback[i].ip != y->traceback[i].ip) return false;
@@ -696,7 +692,7 @@ Value exception_group_prep_reraise(VM& vm, Value orig, Value excs_list) {
     std::vector<Value> raised, reraised;
     for (Value e : excs) {
         if (e.is_none()) continue;
-        (same_metadata(vm, e, orig) ? reraised : raised).push_back(e);
+        (same_metadata(e, orig) ? reraised : raised).push_back(e);
     }
     // The re-raised parts keep the shape of the original group.
     std::vector<Value> keep;
