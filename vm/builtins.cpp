@@ -773,7 +773,7 @@ void init_generic_alias(VM& vm) {
     def_method(vm, G, "__hash__", ga_hash);
     def_method(vm, G, "__getitem__", ga_getitem);
     BuiltinTypes& T = vm.types;
-    for (Type* t : {T.list, T.tuple, T.dict, T.set, T.frozenset, T.type}) {
+    for (Type* t : {T.list, T.tuple, T.dict, T.set, T.frozenset, T.type, vm.exc.BaseExceptionGroup}) {
         if (!dict_get_str(t->dict, vm.names.__class_getitem__).is_empty()) continue;
         ClassMethod* cm = vm.alloc<ClassMethod>(vm.types.classmethod);
         cm->func = Value::object(new_native(vm, "__class_getitem__", class_getitem));
