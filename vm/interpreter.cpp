@@ -310,11 +310,9 @@ ASY_HOT_INLINE bool fast_index(int64_t i, size_t n, size_t* out) {
 // version2): instances of one class usually insert their attributes in the same order, so the
 // hinted entry holds the interned name itself and no hashing is needed. Null means "not found
 // by pointer": the caller falls back to the hashed lookup (a non-interned equal key may exist).
-inline Dict::Entry* inst_attr_entry(Dict* d, Str* name, InlineCache* c) {
+[[gnu::noinline]] Dict::Entry* inst_attr_scan(Dict* d, Str* name, InlineCache* c) {
     auto& es = d->entries;
     size_t n = es.size();
-    size_t h = static_cast<size_t>(c->version2);
-    if (h < n && es[h].key.is_obj() && es[h].key.o == name) return &es[h];
     if (n > 16) return nullptr;
     for (size_t i = 0; i < n; ++i) {
         if (es[i].key.is_obj() && es[i].key.o == name) {
@@ -323,6 +321,13 @@ inline Dict::Entry* inst_attr_entry(Dict* d, Str* name, InlineCache* c) {
         }
     }
     return nullptr;
+}
+
+ASY_HOT_INLINE Dict::Entry* inst_attr_entry(Dict* d, Str* name, InlineCache* c) {
+    auto& es = d->entries;
+    size_t h = static_cast<size_t>(c->version2);
+    if (h < es.size() && es[h].key.is_obj() && es[h].key.o == name) return &es[h];
+    return inst_attr_scan(d, name, c);
 }
 
 }  // namespace
@@ -621,12 +626,18 @@ dispatch:
                 if (c->kind == cache::kInstDict) {
                     if (!obj.o->dict) obj.o->dict = new_dict(vm);
                     Dict* d = obj.o->dict;
-                    if (Dict::Entry* e = inst_attr_entry(d, names[arg], c)) {
-                        e->value = PEEK(2);
+                    size_t h = static_cast<size_t>(c->version2);
+                    if (h < d->entries.size() && d->entries[h].key.is_obj() && d->entries[h].key.o == names[arg]) {
+                        d->entries[h].value = PEEK(2);
                         d->version++;
                     } else {
+                        // Usually a new attribute (in __init__): it lands at the end.
                         dict_set_str(vm, d, names[arg], PEEK(2));
-                        inst_attr_entry(d, names[arg], c);   // remember where it went
+                        if (!d->entries.empty() && d->entries.back().key.is_obj() &&
+                            d->entries.back().key.o == names[arg])
+                            c->version2 = d->entries.size() - 1;
+                        else
+                            inst_attr_scan(d, names[arg], c);
                     }
                     sp -= 2;
                     ASY_NEXT();
