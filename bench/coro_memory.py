@@ -38,7 +38,3 @@ coros = make(N)
 after = rss_kb()
 print(len(coros), "coroutines suspended;", sum(1 for c in coros if c.cr_suspended), "report cr_suspended")
 print(f"bytes per suspended coroutine: {(after - before) * 1024 / N:.0f}", file=sys.stderr)
-for c in coros:
-    c.close()
-for c in warm:
-    c.close()
