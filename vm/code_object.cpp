@@ -302,7 +302,9 @@ Value nf_doc(VM& vm, Value o, GetSetDescr*) {
 }
 // Dunders that built-in types define as ordinary methods rather than type slots, so CPython shows
 // them as "<method ...>" rather than "<slot wrapper ...>".
-bool is_plain_method_dunder(std::string_view name) {
+bool is_plain_method_dunder(std::string_view owner, std::string_view name) {
+    if (name == "__getitem__" && (owner == "list" || owner == "dict")) return true;
+    if (name == "__contains__" && (owner == "dict" || owner == "set" || owner == "frozenset")) return true;
     static constexpr std::string_view kPlain[] = {
         "__sizeof__", "__reduce__", "__reduce_ex__", "__format__", "__dir__", "__init_subclass__",
         "__subclasshook__", "__class_getitem__", "__reversed__", "__getstate__", "__round__", "__trunc__",
@@ -312,6 +314,9 @@ bool is_plain_method_dunder(std::string_view name) {
     for (std::string_view p : kPlain)
         if (p == name) return true;
     return false;
+}
+bool is_slot_dunder(std::string_view owner, std::string_view name) {
+    return name.size() > 4 && name.starts_with("__") && name.ends_with("__") && !is_plain_method_dunder(owner, name);
 }
 Value nf_repr(VM& vm, const Args& a) {
     auto* f = as_nf(a[0]);
@@ -323,12 +328,21 @@ Value nf_repr(VM& vm, const Args& a) {
         size_t dot = q.rfind('.');
         if (dot != std::string_view::npos) {
             std::string owner(q.substr(0, dot));
-            bool slot = name.size() > 4 && name.starts_with("__") && name.ends_with("__") && !is_plain_method_dunder(name);
+            bool slot = is_slot_dunder(owner, name);
             return str_value(vm, std::string(slot ? "<slot wrapper '" : "<method '") + name + "' of '" + owner +
                                      "' objects>");
         }
     }
     if (f->self.is_empty()) return str_value(vm, "<built-in function " + name + ">");
+    if (f->qualname != nullptr) {
+        // A slot dunder bound to an instance (descr_get copies the native with `self` set) is
+        // CPython's method-wrapper.
+        std::string_view q = f->qualname->view();
+        size_t dot = q.rfind('.');
+        if (dot != std::string_view::npos && is_slot_dunder(q.substr(0, dot), name))
+            return str_value(vm, "<method-wrapper '" + name + "' of " + type_name(vm, f->self) + " object at " +
+                                     addr(f->self.is_obj() ? f->self.o : nullptr) + ">");
+    }
     return str_value(vm, "<built-in method " + name + " of " + type_name(vm, f->self) + " object at " +
                              addr(f->self.is_obj() ? f->self.o : nullptr) + ">");
 }
