@@ -187,37 +187,41 @@ int list_equal(VM& vm, List* a, List* b) {
 
 namespace {
 
-// Stable natural merge sort of a permutation; comparisons go through less_than. After the
-// first error every comparison answers "not less" without calling anything, so the result is
-// still a permutation and the sort finishes quickly.
+// Stable natural merge sort of the elements themselves (values, or key/value pairs when there
+// is a key function): moving 16/32-byte elements keeps the passes sequential in memory, where
+// sorting a permutation of indexes made every comparison a random access. Comparisons go
+// through less_than; after the first error every comparison answers "not less" without calling
+// anything, so the result is still a permutation and the sort finishes quickly. The elements
+// being sorted are copies: the objects stay rooted by the caller's lists while user code runs.
+template <class E>
 class Sorter {
 public:
-    Sorter(VM& vm, const std::vector<Value>& keys) : vm_(vm), keys_(keys) {}
+    explicit Sorter(VM& vm) : vm_(vm) {}
 
-    bool sort(std::vector<uint32_t>& perm) {
-        size_t n = perm.size();
+    bool sort(std::vector<E>& v) {
+        size_t n = v.size();
         if (n < 2) return true;
         std::vector<std::pair<size_t, size_t>> runs;
         constexpr size_t kMinRun = 32;
         size_t i = 0;
         while (i < n) {
             size_t j = i + 1;
-            if (j < n && lt(perm[j], perm[j - 1])) {
-                while (j < n && lt(perm[j], perm[j - 1])) ++j;   // strictly descending
-                std::reverse(perm.begin() + i, perm.begin() + j);
+            if (j < n && lt(v[j], v[j - 1])) {
+                while (j < n && lt(v[j], v[j - 1])) ++j;   // strictly descending
+                std::reverse(v.begin() + i, v.begin() + j);
             } else {
-                while (j < n && !lt(perm[j], perm[j - 1])) ++j;
+                while (j < n && !lt(v[j], v[j - 1])) ++j;
             }
             size_t end = std::min(n, std::max(j, i + kMinRun));
-            for (size_t k = j; k < end; ++k) insert(perm, i, k);
+            for (size_t k = j; k < end; ++k) insert(v, i, k);
             runs.push_back({i, end});
             i = end;
         }
-        std::vector<uint32_t> tmp;
+        std::vector<E> tmp;
         while (runs.size() > 1) {
             std::vector<std::pair<size_t, size_t>> merged;
             for (size_t r = 0; r + 1 < runs.size(); r += 2) {
-                merge(perm, tmp, runs[r].first, runs[r].second, runs[r + 1].second);
+                merge(v, tmp, runs[r].first, runs[r].second, runs[r + 1].second);
                 merged.push_back({runs[r].first, runs[r + 1].second});
             }
             if (runs.size() % 2) merged.push_back(runs.back());
@@ -228,41 +232,48 @@ public:
 
 private:
     VM& vm_;
-    const std::vector<Value>& keys_;
     bool failed_ = false;
 
-    bool lt(uint32_t a, uint32_t b) {
+    static Value key(const Value& e) { return e; }
+    static Value key(const std::pair<Value, Value>& e) { return e.first; }
+
+    bool lt(const E& a, const E& b) {
         if (failed_) return false;
+        Value x = key(a), y = key(b);
+        if (x.tag == y.tag) {   // the common homogeneous cases, without the call
+            if (x.is_int()) return x.i < y.i;
+            if (x.is_float()) return x.f < y.f;
+        }
         // Whatever a user __lt__ pinned is garbage once its answer is known.
         TempRootScope scope(vm_.heap);
-        int r = less_than(vm_, keys_[a], keys_[b]);
+        int r = less_than(vm_, x, y);
         if (r < 0) {
             failed_ = true;
             return false;
         }
         return r == 1;
     }
-    // Binary insertion of perm[k] into the sorted perm[lo, k).
-    void insert(std::vector<uint32_t>& perm, size_t lo, size_t k) {
-        uint32_t pivot = perm[k];
+    // Binary insertion of v[k] into the sorted v[lo, k).
+    void insert(std::vector<E>& v, size_t lo, size_t k) {
+        E pivot = v[k];
         size_t l = lo, h = k;
         while (l < h) {
             size_t mid = l + (h - l) / 2;
-            if (lt(pivot, perm[mid])) h = mid;
+            if (lt(pivot, v[mid])) h = mid;
             else l = mid + 1;
         }
-        for (size_t m = k; m > l; --m) perm[m] = perm[m - 1];
-        perm[l] = pivot;
+        for (size_t m = k; m > l; --m) v[m] = v[m - 1];
+        v[l] = pivot;
     }
-    void merge(std::vector<uint32_t>& perm, std::vector<uint32_t>& tmp, size_t lo, size_t mid, size_t hi) {
-        if (!lt(perm[mid], perm[mid - 1])) return;   // already in order
-        tmp.assign(perm.begin() + lo, perm.begin() + mid);
+    void merge(std::vector<E>& v, std::vector<E>& tmp, size_t lo, size_t mid, size_t hi) {
+        if (!lt(v[mid], v[mid - 1])) return;   // already in order
+        tmp.assign(v.begin() + lo, v.begin() + mid);
         size_t a = 0, b = mid, out = lo;
         while (a < tmp.size() && b < hi) {
-            if (lt(perm[b], tmp[a])) perm[out++] = perm[b++];
-            else perm[out++] = tmp[a++];
+            if (lt(v[b], tmp[a])) v[out++] = v[b++];
+            else v[out++] = tmp[a++];
         }
-        while (a < tmp.size()) perm[out++] = tmp[a++];
+        while (a < tmp.size()) v[out++] = tmp[a++];
     }
 };
 
@@ -289,13 +300,17 @@ bool list_sort(VM& vm, List* l, Value key, bool reverse) {
         }
     }
     if (ok && items.size() > 1) {
-        std::vector<uint32_t> perm(items.size());
-        for (size_t i = 0; i < perm.size(); ++i) perm[i] = static_cast<uint32_t>(i);
-        Sorter sorter(vm, keys ? keys->items : items);
-        ok = sorter.sort(perm);
-        std::vector<Value> sorted(items.size());
-        for (size_t i = 0; i < perm.size(); ++i) sorted[i] = items[perm[i]];
-        items.swap(sorted);
+        // `hold` (and `keys`) keep every object rooted while the copies are sorted.
+        if (keys != nullptr) {
+            std::vector<std::pair<Value, Value>> work(items.size());
+            for (size_t i = 0; i < items.size(); ++i) work[i] = {keys->items[i], items[i]};
+            ok = Sorter<std::pair<Value, Value>>(vm).sort(work);
+            for (size_t i = 0; i < items.size(); ++i) items[i] = work[i].second;
+        } else {
+            std::vector<Value> work(items);
+            ok = Sorter<Value>(vm).sort(work);
+            items.swap(work);
+        }
     }
     if (reverse) std::reverse(items.begin(), items.end());
     bool modified = !l->items.empty();
