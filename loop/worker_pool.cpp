@@ -106,6 +106,7 @@ void WorkerPool::run_job() {
     Value result = vm_.call(job.func, job.args->items.data(), job.args->items.size());
     bool ok = !result.is_empty();
     Value payload = ok ? result : vm_.take_pending();
+    if (payload.is_obj()) vm_.heap.pin(payload.o);  // an exception taken off vm.pending is unrooted
     Value items[] = {job.future, Value::boolean(ok), payload};
     loop_.complete_from_thread(job.done, new_tuple(vm_, items, 3));
 }
