@@ -323,6 +323,20 @@ ASY_HOT_INLINE bool fast_index(int64_t i, size_t n, size_t* out) {
     return nullptr;
 }
 
+// A namespace entry by pointer (module dicts are larger than instance dicts), remembering its
+// position in the cache; null when not found that way.
+[[gnu::noinline]] Dict::Entry* name_entry_scan(Dict* d, Str* name, InlineCache* c) {
+    auto& es = d->entries;
+    size_t n = std::min<size_t>(es.size(), 256);
+    for (size_t i = 0; i < n; ++i) {
+        if (es[i].key.is_obj() && es[i].key.o == name && !es[i].value.is_empty()) {
+            c->version2 = i;
+            return &es[i];
+        }
+    }
+    return nullptr;
+}
+
 ASY_HOT_INLINE Dict::Entry* inst_attr_entry(Dict* d, Str* name, InlineCache* c) {
     auto& es = d->entries;
     size_t h = static_cast<size_t>(c->version2);
@@ -563,7 +577,21 @@ dispatch:
     ASY_CASE(LOAD_NAME) {
         Str* name = names[arg];
         Value v;
-        if (f->locals != nullptr) v = dict_get_str(f->locals, name);
+        if (f->locals != nullptr) {
+            // Module-level loops: the namespace entry found by position hint, as for instance
+            // attributes; a site whose name was never found by pointer stops trying.
+            InlineCache* c = cache::slot(co, static_cast<uint32_t>(ip - code_start - 1));
+            if (c->kind != cache::kUncacheable) {
+                auto& es = f->locals->entries;
+                size_t h = static_cast<size_t>(c->version2);
+                if (h < es.size() && es[h].key.is_obj() && es[h].key.o == name) {
+                    PUSH(es[h].value);
+                    ASY_NEXT();
+                }
+                if (name_entry_scan(f->locals, name, c) == nullptr) c->kind = cache::kUncacheable;
+            }
+            v = dict_get_str(f->locals, name);
+        }
         if (v.is_empty()) v = dict_get_str(f->globals, name);
         if (v.is_empty()) v = dict_get_str(f->builtins, name);
         if (v.is_empty()) {
@@ -580,7 +608,22 @@ dispatch:
             vm.raise_format(vm.exc.SystemError, "no locals found when storing '%s'", names[arg]->s.c_str());
             goto error;
         }
-        dict_set_str(vm, f->locals, names[arg], TOP());
+        {
+            InlineCache* c = cache::slot(co, static_cast<uint32_t>(ip - code_start - 1));
+            auto& es = f->locals->entries;
+            size_t h = static_cast<size_t>(c->version2);
+            if (f->locals->type == vm.types.dict && h < es.size() && es[h].key.is_obj() &&
+                es[h].key.o == names[arg]) {
+                es[h].value = TOP();
+                f->locals->version++;
+                --sp;
+                ASY_NEXT();
+            }
+            dict_set_str(vm, f->locals, names[arg], TOP());
+            if (f->locals->type == vm.types.dict && c->kind != cache::kUncacheable &&
+                name_entry_scan(f->locals, names[arg], c) == nullptr)
+                c->kind = cache::kUncacheable;
+        }
         --sp;
         ASY_NEXT();
     }
