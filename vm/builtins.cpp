@@ -773,7 +773,9 @@ void init_generic_alias(VM& vm) {
     def_method(vm, G, "__hash__", ga_hash);
     def_method(vm, G, "__getitem__", ga_getitem);
     BuiltinTypes& T = vm.types;
-    for (Type* t : {T.list, T.tuple, T.dict, T.set, T.frozenset, T.type, vm.exc.BaseExceptionGroup}) {
+    // (`type[X]` is special-cased by get_item, as in CPython: a `type.__class_getitem__` would be
+    // found through the metaclass and make every class subscriptable.)
+    for (Type* t : {T.list, T.tuple, T.dict, T.set, T.frozenset, vm.exc.BaseExceptionGroup}) {
         if (!dict_get_str(t->dict, vm.names.__class_getitem__).is_empty()) continue;
         ClassMethod* cm = vm.alloc<ClassMethod>(vm.types.classmethod);
         cm->func = Value::object(new_native(vm, "__class_getitem__", class_getitem));
@@ -782,6 +784,8 @@ void init_generic_alias(VM& vm) {
 }
 
 }  // namespace
+
+Value type_generic_alias(VM& vm, Value key) { return make_generic_alias(vm, Value::object(vm.types.type), key); }
 
 void init_builtins(VM& vm) {
     Dict* B = vm.builtins;

@@ -19,10 +19,41 @@ void Exception::trace(Tracer& t) {
     for (const TracebackEntry& e : traceback) t.mark(reinterpret_cast<Obj*>(e.code));
 }
 
+// BaseExceptionGroup instances keep `message` and `exceptions` in fields, exposed as read-only
+// getset descriptors as in CPython (not in the instance dict).
+struct ExceptionGroupObj : Exception {
+    Value message;
+    Value exceptions;
+    void trace(Tracer& t) override {
+        Exception::trace(t);
+        t.mark(message);
+        t.mark(exceptions);
+    }
+};
+
 static Obj* alloc_exception(VM& vm, Type* t) {
     Exception* e = vm.alloc<Exception>(t);
     e->args = new_tuple(vm, 0);
     return e;
+}
+static Obj* alloc_group(VM& vm, Type* t) {
+    ExceptionGroupObj* e = vm.alloc<ExceptionGroupObj>(t);
+    e->args = new_tuple(vm, 0);
+    e->message = Value::none();
+    e->exceptions = Value::none();
+    return e;
+}
+// Null unless `v` was allocated as a group (BaseExceptionGroup methods can be called on others).
+static ExceptionGroupObj* group_of(Value v) {
+    return v.is_obj() && v.o->type->alloc_instance == alloc_group ? static_cast<ExceptionGroupObj*>(v.o) : nullptr;
+}
+static Value group_message(Value v) {
+    ExceptionGroupObj* g = group_of(v);
+    return g != nullptr ? g->message : Value::none();
+}
+static Value group_exceptions(Value v) {
+    ExceptionGroupObj* g = group_of(v);
+    return g != nullptr ? g->exceptions : Value::none();
 }
 
 bool is_exception_instance(VM& vm, Value v) {
@@ -478,9 +509,25 @@ static Value eg_new(VM& vm, const Args& a) {
     Value self = Value::object(e);
     Value items[2] = {a.pos[1], seq};
     e->args = new_tuple(vm, items, 2);
-    set_dict_attr(vm, self, "message", a.pos[1]);
-    set_dict_attr(vm, self, "exceptions", Value::object(new_tuple(vm, excs->items.data(), excs->items.size())));
+    if (ExceptionGroupObj* g = group_of(self)) {
+        g->message = a.pos[1];
+        g->exceptions = Value::object(new_tuple(vm, excs->items.data(), excs->items.size()));
+    }
     return self;
+}
+
+static Value eg_message(VM&, Value o, GetSetDescr*) { return group_message(o); }
+static Value eg_exceptions(VM&, Value o, GetSetDescr*) { return group_exceptions(o); }
+static bool eg_readonly(VM& vm, Value, Value, GetSetDescr*) {
+    vm.raise(vm.exc.AttributeError, "readonly attribute");
+    return false;
+}
+
+const std::vector<Value>* exception_group_members(VM& vm, Value exc) {
+    (void)vm;
+    Value ex = group_exceptions(exc);
+    if (!(ex.is_obj() && ex.o->type->layout == Layout::Tuple)) return nullptr;
+    return &static_cast<Tuple*>(ex.o)->items;
 }
 
 static Value eg_init(VM& vm, const Args& a) {
@@ -495,8 +542,8 @@ static Value eg_init(VM& vm, const Args& a) {
 static Value eg_str(VM& vm, const Args& a) {
     Exception* e = exc_self(vm, a, "__str__");
     if (!e) return Value::empty();
-    Value msg = dict_attr(vm, a.pos[0], "message");
-    Value ex = dict_attr(vm, a.pos[0], "exceptions");
+    Value msg = group_message(a.pos[0]);
+    Value ex = group_exceptions(a.pos[0]);
     size_t n = ex.is_obj() && ex.o->type->layout == Layout::Tuple ? static_cast<Tuple*>(ex.o)->items.size() : 0;
     std::string s = is_str_value(msg) ? std::string(sv(msg)) : "";
     s += " (" + std::to_string(n) + " sub-exception" + (n == 1 ? "" : "s") + ")";
@@ -504,7 +551,7 @@ static Value eg_str(VM& vm, const Args& a) {
 }
 
 static const std::vector<Value>* eg_members(VM& vm, Value eg) {
-    Value ex = dict_attr(vm, eg, "exceptions");
+    Value ex = group_exceptions(eg);
     if (ex.is_obj() && ex.o->type->layout == Layout::Tuple) return &static_cast<Tuple*>(ex.o)->items;
     return nullptr;
 }
@@ -512,7 +559,7 @@ static const std::vector<Value>* eg_members(VM& vm, Value eg) {
 static Value eg_derive(VM& vm, const Args& a) {
     Exception* e = exc_self(vm, a, "derive");
     if (!e || !check_args(vm, a, "derive", 2, 2)) return Value::empty();
-    Value args[2] = {dict_attr(vm, a.pos[0], "message"), a.pos[1]};
+    Value args[2] = {group_message(a.pos[0]), a.pos[1]};
     return vm.call(Value::object(vm.exc.BaseExceptionGroup), args, 2);
 }
 
@@ -726,8 +773,7 @@ void init_exception_types(VM& vm) {
         Type** base;
     };
     const Row rows[] = {
-        {&E.BaseExceptionGroup, "BaseExceptionGroup", &E.BaseException},
-        {&E.GeneratorExit, "GeneratorExit", &E.BaseException},
+                {&E.GeneratorExit, "GeneratorExit", &E.BaseException},
         {&E.KeyboardInterrupt, "KeyboardInterrupt", &E.BaseException},
         {&E.SystemExit, "SystemExit", &E.BaseException},
         {&E.Exception, "Exception", &E.BaseException},
@@ -793,8 +839,9 @@ void init_exception_types(VM& vm) {
         {&E.UserWarning, "UserWarning", &E.Warning},
     };
     for (const Row& r : rows) *r.slot = new_builtin_type(vm, r.name, *r.base, Layout::Exception, alloc_exception, F);
+    E.BaseExceptionGroup = new_builtin_type(vm, "BaseExceptionGroup", E.BaseException, Layout::Exception, alloc_group, F);
     // ExceptionGroup(BaseExceptionGroup, Exception): the one multiple-inheritance built-in.
-    Type* eg = new_builtin_type(vm, "ExceptionGroup", E.BaseExceptionGroup, Layout::Exception, alloc_exception, F);
+    Type* eg = new_builtin_type(vm, "ExceptionGroup", E.BaseExceptionGroup, Layout::Exception, alloc_group, F);
     eg->bases.push_back(E.Exception);
     E.Exception->subclasses.push_back(eg);
     eg->mro = {eg, E.BaseExceptionGroup, E.Exception, E.BaseException, vm.types.object};
@@ -838,6 +885,8 @@ void init_exception_types(VM& vm) {
     def_method(vm, E.UnicodeError, "__init__", unicodeerror_init);
     def_method(vm, E.UnicodeError, "__str__", unicodeerror_str);
     def_method(vm, E.BaseExceptionGroup, "__new__", eg_new);
+    def_getset(vm, E.BaseExceptionGroup, "message", eg_message, eg_readonly);
+    def_getset(vm, E.BaseExceptionGroup, "exceptions", eg_exceptions, eg_readonly);
     def_method(vm, E.BaseExceptionGroup, "__init__", eg_init);
     def_method(vm, E.BaseExceptionGroup, "__str__", eg_str);
     def_method(vm, E.BaseExceptionGroup, "derive", eg_derive);

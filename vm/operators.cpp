@@ -8,6 +8,9 @@
 
 namespace asy::vm {
 
+// `type[X]` (defined in builtins.cpp next to the other generic aliases).
+Value type_generic_alias(VM& vm, Value key);
+
 namespace {
 
 struct BinOpInfo {
@@ -517,6 +520,7 @@ Value get_item(VM& vm, Value obj, Value key) {
         if (t == vm.types.str) return str_getitem(vm, static_cast<Str*>(obj.o), key);
         Value f = type_lookup(t, vm.names.__getitem__);
         if (!f.is_empty() && !f.is_none()) return call_descriptor(vm, f, obj, &key, 1);
+        if (obj.o == vm.types.type) return type_generic_alias(vm, key);
         if (is_type_obj(obj)) {
             Value cg = type_getattr(vm, as_type(obj), vm.names.__class_getitem__);
             if (!cg.is_empty()) return call_object(vm, cg, make_args(&key, 1));

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "vm/objects/descriptors.hpp"
+#include "vm/exception_group.hpp"
 #include "vm/objects/exception.hpp"
 #include "vm/objects/generator.hpp"
 #include "vm/ops.hpp"
@@ -568,11 +569,8 @@ void emit(std::string& out, const GroupCtx& c, const std::string& text, const ch
 }
 
 const std::vector<Value>* group_members(VM& vm, Value exc) {
-    if (!is_subtype(type_of(vm, exc), vm.exc.BaseExceptionGroup) || exc.o->dict == nullptr) return nullptr;
-    Value ex = dict_get_str(exc.o->dict, vm.intern("exceptions"));
-    if (!(ex.is_obj() && ex.o->type->layout == Layout::Tuple)) return nullptr;
-    const auto* items = &static_cast<Tuple*>(ex.o)->items;
-    return items->empty() ? nullptr : items;
+    const auto* items = exception_group_members(vm, exc);
+    return items == nullptr || items->empty() ? nullptr : items;
 }
 
 void format_chain(VM& vm, std::string& out, Value exc, std::vector<Obj*>& seen, int depth, GroupCtx& ctx);
