@@ -9,6 +9,7 @@
 #include "vm/objects/exception.hpp"
 #include "vm/objects/str.hpp"
 #include "vm/ops.hpp"
+#include "vm/type_internal.hpp"
 
 namespace asy::vm::interp {
 
@@ -19,22 +20,22 @@ bool is_exc_class(VM& vm, Value v) {
     return is_type(v) && is_subtype(static_cast<Type*>(v.o), vm.exc.BaseException);
 }
 
-// CPython marks collections.deque and classes deriving from collections.abc.Sequence/Mapping
-// with type flags; asy has no such flags, so the MRO is searched for those classes by name.
-bool has_abc_base(VM& vm, Type* t, std::initializer_list<const char*> abc_names, const char* collections_name) {
-    for (Type* b : t->mro) {
-        if ((b->flags & kTypeHeap) == 0 || b->name == nullptr || b->dict == nullptr) continue;
-        Value mod = dict_get_str(b->dict, vm.intern("__module__"));
-        if (!(mod.is_obj() && mod.o->type->layout == Layout::Str)) continue;
-        const std::string& m = static_cast<Str*>(mod.o)->s;
-        if (m == "collections.abc" || m == "_collections_abc") {
-            for (const char* n : abc_names)
-                if (b->name->s == n) return true;
-        } else if (m == "collections" && collections_name != nullptr && b->name->s == collections_name) {
-            return true;
-        }
+// CPython flags classes registered with or deriving from collections.abc.Sequence/Mapping
+// (Py_TPFLAGS_SEQUENCE/MAPPING); asy asks the ABC itself, once collections.abc is loaded
+// (nothing can be registered before). The subject's type is checked, as CPython's flags are.
+// Errors in a user __subclasshook__ cannot surface here: they count as "no".
+bool abc_subclass(VM& vm, Type* t, const char* abc_name) {
+    if ((t->flags & kTypeHeap) == 0) return false;  // built-ins are known to the callers
+    Value mod = dict_get_str(vm.modules, vm.intern("_collections_abc"));
+    if (mod.is_empty() || !mod.is_obj() || mod.o->dict == nullptr) return false;
+    Value abc = dict_get_str(mod.o->dict, vm.intern(abc_name));
+    if (abc.is_empty()) return false;
+    int r = issubclass_full(vm, Value::object(t), abc);
+    if (r < 0) {
+        vm.take_pending();
+        return false;
     }
-    return false;
+    return r == 1;
 }
 
 }  // namespace
@@ -42,7 +43,7 @@ bool has_abc_base(VM& vm, Type* t, std::initializer_list<const char*> abc_names,
 int match_mapping(VM& vm, Value v) {
     Type* t = type_of(vm, v);
     if (is_subtype(t, vm.types.dict) || t == vm.types.mappingproxy) return 1;
-    return has_abc_base(vm, t, {"Mapping", "MutableMapping"}, "ChainMap") ? 1 : 0;
+    return abc_subclass(vm, t, "Mapping") ? 1 : 0;
 }
 
 int match_sequence(VM& vm, Value v) {
@@ -50,7 +51,10 @@ int match_sequence(VM& vm, Value v) {
     if (is_subtype(t, vm.types.str) || is_subtype(t, vm.types.bytes) || is_subtype(t, vm.types.bytearray))
         return 0;
     if (is_subtype(t, vm.types.list) || is_subtype(t, vm.types.tuple) || is_subtype(t, vm.types.range)) return 1;
-    return has_abc_base(vm, t, {"Sequence", "MutableSequence"}, "deque") ? 1 : 0;
+    if (!abc_subclass(vm, t, "Sequence")) return 0;
+    // As in CPython, a class flagged both ways (registered with both ABCs) is a mapping only
+    // if it became one first; asy cannot tell the order, so a mapping registration wins.
+    return abc_subclass(vm, t, "Mapping") ? 0 : 1;
 }
 
 // [subject, keys] -> tuple of the values, or None if a key is missing. Duplicate keys (only
