@@ -12,11 +12,15 @@ using namespace ast;
 
 // ---- entry point -------------------------------------------------------------------------
 
-CompileResult compile(const ast::Module& module, const std::string& filename) {
+CompileResult compile(const ast::Module& module, const std::string& filename, uint32_t inherited_flags) {
     CompileResult res;
-    auto st = build_symbols(module, filename, module.mode == ParseMode::Single, res.errors);
+    FutureFeatures future = parse_future(module, filename, res.errors);
     if (!res.errors.empty()) return res;
-    Compiler c(filename, *st, module.mode);
+    future.flags |= inherited_flags & kCoFutureMask;
+    bool future_ann = (future.flags & kCoFutureAnnotations) != 0;
+    auto st = build_symbols(module, filename, module.mode == ParseMode::Single, res.errors, future_ann);
+    if (!res.errors.empty()) return res;
+    Compiler c(filename, *st, module.mode, future);
     auto code = c.compile_module(module);
     res.errors = std::move(c.errors);
     if (res.errors.empty()) res.code = std::move(code);
@@ -85,6 +89,7 @@ void Compiler::enter_unit(ScopeInfo* scope, const std::string& name, const Loc& 
         if (scope->has_varargs) c.flags |= vm::kCoVarargs;
         if (scope->has_varkw) c.flags |= vm::kCoVarkeywords;
     }
+    c.flags |= future_.flags;
     if (scope->is_coroutine && scope->is_generator) c.flags |= vm::kCoAsyncGenerator;
     else if (scope->is_coroutine) c.flags |= vm::kCoCoroutine;
     else if (scope->is_generator) c.flags |= vm::kCoGenerator;
@@ -367,7 +372,7 @@ bool Compiler::annotations(const Arguments* a, const Expr* returns) {
     auto one = [&](const Arg& p) {
         if (!p.annotation) return;
         load_const(vm::Constant{mangled(p.arg)});
-        expr(p.annotation);
+        annotation(p.annotation);
         n += 2;
     };
     for (const auto& p : a->args) one(p);
@@ -377,7 +382,7 @@ bool Compiler::annotations(const Arguments* a, const Expr* returns) {
     if (a->kwarg) one(*a->kwarg);
     if (returns) {
         load_const(vm::Constant{std::string("return")});
-        expr(returns);
+        annotation(returns);
         n += 2;
     }
     if (n) emit(Op::BUILD_TUPLE, n);
@@ -574,7 +579,7 @@ void Compiler::ann_assign(const AnnAssignStmt* s) {
     set_loc(s->loc);
     if (auto* n = t->as<Name>()) {
         if (s->simple && module_or_class) {
-            expr(s->annotation);
+            annotation(s->annotation);
             emit(Op::LOAD_NAME, add_name("__annotations__"));
             load_const(vm::Constant{mangled(n->id)});
             emit(Op::STORE_SUBSCR);
@@ -597,7 +602,7 @@ void Compiler::ann_assign(const AnnAssignStmt* s) {
             }
         }
     }
-    if (!s->simple && module_or_class) {
+    if (!s->simple && module_or_class && !future_annotations()) {
         expr(s->annotation);
         emit(Op::POP_TOP);
     }
@@ -1164,7 +1169,19 @@ void Compiler::import_stmt(const ImportStmt* s) {
     }
 }
 
+void Compiler::annotation(const Expr* e) {
+    if (future_annotations()) {
+        load_const(vm::Constant{unparse_expr(e)});
+    } else {
+        expr(e);
+    }
+}
+
 void Compiler::import_from(const ImportFromStmt* s) {
+    if (s->module == "__future__" && s->loc.line > future_.lineno) {
+        error(s->loc, "from __future__ imports must occur at the beginning of the file");
+        return;
+    }
     vm::ConstTuple names;
     for (const Alias& a : s->names) names.push_back(vm::Constant{a.name});
     load_const(vm::Constant{int64_t{s->level}});

@@ -2,6 +2,7 @@
 // (scope.cpp) and then code generation (compile_stmt.cpp, compile_expr.cpp).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -19,6 +20,8 @@ struct CompileResult {
 
 // `filename` goes into every code object (tracebacks). Mode Single emits PRINT_EXPR for
 // expression statements; Eval compiles `module.expression` and returns its value.
-CompileResult compile(const ast::Module& module, const std::string& filename);
+// `inherited_flags`: CO_FUTURE_* bits of the code calling exec/eval/compile (CPython passes the
+// caller's future features on); the module's own future statements add to them.
+CompileResult compile(const ast::Module& module, const std::string& filename, uint32_t inherited_flags = 0);
 
 }  // namespace asy::compile

@@ -83,7 +83,28 @@ struct SymbolTable {
 // REPL's mode (module code may await, and then becomes a coroutine).
 std::unique_ptr<SymbolTable> build_symbols(const ast::Module& module, const std::string& filename,
                                            bool allow_top_level_await,
-                                           std::vector<lex::Diagnostic>& errors);
+                                           std::vector<lex::Diagnostic>& errors,
+                                           bool future_annotations = false);
+
+// ---- future statements (future.cpp) -------------------------------------------------------
+
+// CO_FUTURE_* code flags (CPython 3.11's values); only `annotations` changes code generation.
+constexpr uint32_t kCoFutureAnnotations = 0x1000000;
+constexpr uint32_t kCoFutureMask = 0x1FE0000;
+
+struct FutureFeatures {
+    uint32_t flags = 0;   // kCoFuture* bits set by the module's future statements
+    int lineno = -1;      // line of the last valid future statement (-1: none)
+};
+
+// Reads the future statements at the top of `module` (CPython's future.c); misplaced or
+// unknown features are SyntaxErrors appended to `errors`.
+FutureFeatures parse_future(const ast::Module& module, const std::string& filename,
+                            std::vector<lex::Diagnostic>& errors);
+
+// Source text of an expression as CPython 3.11's C unparser renders an annotation
+// (`from __future__ import annotations`).
+std::string unparse_expr(const ast::Expr* e);
 
 // `__spam` inside class `Ham` becomes `_Ham__spam` (CPython's _Py_Mangle).
 std::string mangle(const std::string& private_name, const std::string& name);
@@ -168,8 +189,11 @@ struct Unit {
 
 class Compiler {
 public:
-    Compiler(const std::string& filename, SymbolTable& st, ast::ParseMode mode)
-        : filename_(filename), st_(st), mode_(mode) {}
+    Compiler(const std::string& filename, SymbolTable& st, ast::ParseMode mode, FutureFeatures future)
+        : filename_(filename), st_(st), mode_(mode), future_(future) {}
+    bool future_annotations() const { return (future_.flags & kCoFutureAnnotations) != 0; }
+    // An annotation's value: evaluated, or (future annotations) its source text as a constant.
+    void annotation(const ast::Expr* e);
     std::shared_ptr<const vm::Code> compile_module(const ast::Module& m);
     std::vector<lex::Diagnostic> errors;
 
@@ -277,6 +301,7 @@ private:
     std::string filename_;
     SymbolTable& st_;
     ast::ParseMode mode_;
+    FutureFeatures future_;
     std::vector<std::unique_ptr<Unit>> units_;
 };
 

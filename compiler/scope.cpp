@@ -29,6 +29,10 @@ public:
     Builder(SymbolTable& st, const std::string& filename, bool tla, std::vector<lex::Diagnostic>& errors)
         : st_(st), filename_(filename), tla_(tla), errors_(errors) {}
 
+    // `from __future__ import annotations`: annotations become strings, so the names they
+    // mention are not uses (CPython visits them in a throwaway annotation block).
+    bool future_annotations = false;
+
     void run(const ast::Module& m) {
         st_.top = enter(BlockKind::Module, "top", &m, ast::Loc{1, 0, 1, 0});
         if (m.mode == ast::ParseMode::Eval) {
@@ -112,6 +116,7 @@ private:
         }
     }
     void visit_annotations(const ast::Arguments* a, const Expr* returns) {
+        if (future_annotations) return;
         auto one = [&](const ast::Arg& p) {
             if (p.annotation) visit(p.annotation);
         };
@@ -210,7 +215,7 @@ private:
             } else {
                 visit(a->target);
             }
-            visit(a->annotation);
+            if (!future_annotations) visit(a->annotation);
             if (a->value) visit(a->value);
             break;
         }
@@ -608,9 +613,11 @@ private:
 }  // namespace
 
 std::unique_ptr<SymbolTable> build_symbols(const ast::Module& module, const std::string& filename,
-                                           bool allow_top_level_await, std::vector<lex::Diagnostic>& errors) {
+                                           bool allow_top_level_await, std::vector<lex::Diagnostic>& errors,
+                                           bool future_annotations) {
     auto st = std::make_unique<SymbolTable>();
     Builder b(*st, filename, allow_top_level_await, errors);
+    b.future_annotations = future_annotations;
     b.run(module);
     return st;
 }
