@@ -4,6 +4,7 @@
 #include <string>
 
 #include "api/runtime_impl.hpp"
+#include "vm/frame.hpp"
 #include "vm/interpreter.hpp"
 #include "vm/ops.hpp"
 
@@ -54,12 +55,18 @@ bool source_text(vm::VM& vm, vm::Value v, const char* fname, bool strip, std::st
     return true;
 }
 
+// CPython passes the calling code's future features (`from __future__ import annotations`) on
+// to the code that exec/eval/compile build from source.
+uint32_t caller_future_flags(vm::VM& vm) {
+    return vm.frame != nullptr && vm.frame->code != nullptr ? vm.frame->code->code->flags : 0;
+}
+
 vm::CodeObj* compile_to_code(Runtime::Impl& impl, const std::string& source, const std::string& filename,
-                             ast::ParseMode mode) {
+                             ast::ParseMode mode, uint32_t future_flags) {
     vm::VM& vm = impl.vm;
     Status st;
     lex::Diagnostic d;
-    auto code = impl.compile(source, filename, mode, &st, &d);
+    auto code = impl.compile(source, filename, mode, &st, &d, future_flags);
     if (code == nullptr) {
         raise_syntax_error(vm, d, source);
         return nullptr;
@@ -150,7 +157,7 @@ vm::Value run_source_or_code(vm::VM& vm, const vm::Args& a, const char* fname, a
     } else {
         std::string source;
         if (!source_text(vm, a.pos[0], fname, is_eval, &source)) return vm::Value::empty();
-        code = compile_to_code(*impl, source, "<string>", mode);
+        code = compile_to_code(*impl, source, "<string>", mode, caller_future_flags(vm));
         if (code == nullptr) return vm::Value::empty();
     }
     bool dict_locals = locals.is_obj() && vm::is_instance(vm, locals, vm.types.dict);
@@ -193,7 +200,12 @@ vm::Value builtin_compile(vm::VM& vm, const vm::Args& a) {
         return vm.raise(vm.exc.ValueError, "compile() mode must be 'exec', 'eval' or 'single'");
     }
     auto* impl = static_cast<Runtime::Impl*>(vm.api_data);
-    vm::CodeObj* code = compile_to_code(*impl, source, std::string(static_cast<vm::Str*>(v[1].o)->view()), pm);
+    // flags: only CO_FUTURE_* bits are honoured; dont_inherit drops the caller's features.
+    uint32_t future = v[3].is_int() ? static_cast<uint32_t>(v[3].as_int()) : 0;
+    bool dont_inherit = !v[4].is_empty() && vm::truthy(vm, v[4]) == 1;
+    if (!dont_inherit) future |= caller_future_flags(vm);
+    vm::CodeObj* code = compile_to_code(*impl, source, std::string(static_cast<vm::Str*>(v[1].o)->view()), pm,
+                                        future);
     return code == nullptr ? vm::Value::empty() : vm::Value::object(code);
 }
 

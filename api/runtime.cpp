@@ -45,13 +45,13 @@ Runtime::Impl::Impl(Options opts) : vm(vm_options(opts)), path(opts.path) {
 
 std::shared_ptr<const vm::Code> Runtime::Impl::compile(std::string_view source, std::string_view filename,
                                                        ast::ParseMode mode, Status* status,
-                                                       lex::Diagnostic* diag) {
+                                                       lex::Diagnostic* diag, uint32_t future_flags) {
     lex::SourceFile src{std::string(filename), std::string(source)};
     parse::ParseResult parsed = parse::parse(src, mode);
     std::vector<lex::Diagnostic> errors = std::move(parsed.errors);
     std::shared_ptr<const vm::Code> code;
     if (errors.empty()) {
-        compile::CompileResult compiled = compile::compile(parsed.module, std::string(filename));
+        compile::CompileResult compiled = compile::compile(parsed.module, std::string(filename), future_flags);
         if (compiled.ok()) code = compiled.code;
         errors = std::move(compiled.errors);
     }

@@ -22,10 +22,11 @@ struct Runtime::Impl {
     std::shared_ptr<InteractiveState> interactive;  // REPL state, created on first use
 
     // Parse and compile; on a syntax error fills `status` and returns null.
-    // `diag` (optional) receives the syntax error's position and message.
+    // `diag` (optional) receives the syntax error's position and message. `future_flags`:
+    // CO_FUTURE_* bits inherited from the caller (exec/eval/compile), see compile::compile.
     std::shared_ptr<const vm::Code> compile(std::string_view source, std::string_view filename,
                                             ast::ParseMode mode, Status* status,
-                                            lex::Diagnostic* diag = nullptr);
+                                            lex::Diagnostic* diag = nullptr, uint32_t future_flags = 0);
     // Run `source` as a fresh module registered in sys.modules under `module_name`.
     Status run_module_source(std::string_view source, std::string_view filename,
                              std::string_view module_name);
