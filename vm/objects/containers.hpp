@@ -24,20 +24,58 @@ struct Tuple : Obj {
 };
 
 // Insertion-ordered hash table (CPython's compact dict): `entries` in insertion order (deleted
-// entries have an Empty key until compaction), `index` maps hash slots to entry positions.
+// entries have an Empty key until compaction). Small dicts (most instance __dict__s) have no
+// index and are searched by scanning `entries`; past kDictSmallMax entries `index` maps hash
+// slots to entry positions. Kept compact because every instance with attributes owns one.
+constexpr uint32_t kDictSmallMax = 8;
+
 struct Dict : Obj {
     struct Entry {
         Value key, value;
         uint64_t hash;
     };
-    std::vector<Entry> entries;
-    std::vector<int32_t> index;   // -1 empty, -2 deleted (tombstone), else entry position
-    size_t used = 0;              // live entries
+    // A vector of trivially copyable entries in one malloc'd block (16 bytes instead of 24,
+    // with exact small growth); indexable by position like std::vector. Managed by dict.cpp.
+    class Entries {
+    public:
+        Entries() = default;
+        Entries(const Entries&) = delete;
+        Entries& operator=(const Entries&) = delete;
+        ~Entries();
+        size_t size() const { return n_; }
+        bool empty() const { return n_ == 0; }
+        size_t capacity() const { return cap_; }
+        Entry& operator[](size_t i) { return p_[i]; }
+        const Entry& operator[](size_t i) const { return p_[i]; }
+        Entry& back() { return p_[n_ - 1]; }
+        const Entry& back() const { return p_[n_ - 1]; }
+        Entry* begin() { return p_; }
+        Entry* end() { return p_ + n_; }
+        const Entry* begin() const { return p_; }
+        const Entry* end() const { return p_ + n_; }
+        void pop_back() { --n_; }
+        void shrink_size(size_t n) { n_ = static_cast<uint32_t>(n); }   // n <= size()
+        void push_back(const Entry& e) {   // capacity must have room (see dict.cpp's grow)
+            p_[n_++] = e;
+        }
+        void reserve(size_t cap);          // exact capacity (never shrinks)
+        void release();                    // free the storage: size and capacity 0
+    private:
+        Entry* p_ = nullptr;
+        uint32_t n_ = 0, cap_ = 0;
+    };
+
+    uint8_t index_log2 = 0;       // index has 1 << index_log2 slots (these two fields sit in
+    uint32_t used = 0;            // Obj's tail padding); used = live entries
+    Entries entries;
+    int32_t* index = nullptr;     // null for small dicts, else -1 empty, -2 deleted (tombstone),
+                                  // else entry position
     uint64_t version = 0;         // bumped on every mutation (iteration checks, caches)
 
+    ~Dict() override;
     void trace(Tracer& t) override;
     size_t external_size() const override {
-        return entries.capacity() * sizeof(Entry) + index.capacity() * sizeof(int32_t);
+        return entries.capacity() * sizeof(Entry) + (index ? sizeof(int32_t) << index_log2 : 0);
     }
 };
 

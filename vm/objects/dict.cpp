@@ -1,6 +1,10 @@
 // `dict`: CPython's compact ordered dict (entries in insertion order + an open-addressing index
-// probed with perturbation), its C++ API, and the dict type's methods. Views are in dict_views.cpp.
+// probed with perturbation; small dicts have no index and are scanned), its C++ API, and the dict
+// type's methods. Views are in dict_views.cpp.
+#include <cstdlib>
 #include <cstring>
+#include <new>
+#include <type_traits>
 
 #include "vm/objects/container_util.hpp"
 #include "vm/objects/iterators.hpp"
@@ -9,26 +13,56 @@ namespace asy::vm {
 
 using namespace detail;
 
+static_assert(std::is_trivially_copyable_v<Dict::Entry>, "Dict::Entries moves entries with realloc");
+
+Dict::Entries::~Entries() { std::free(p_); }
+
+void Dict::Entries::reserve(size_t cap) {
+    if (cap <= cap_) return;
+    void* p = std::realloc(p_, cap * sizeof(Entry));
+    if (p == nullptr) throw std::bad_alloc();
+    p_ = static_cast<Entry*>(p);
+    cap_ = static_cast<uint32_t>(cap);
+}
+
+void Dict::Entries::release() {
+    std::free(p_);
+    p_ = nullptr;
+    n_ = cap_ = 0;
+}
+
+Dict::~Dict() { std::free(index); }
+
 namespace {
 
 constexpr int32_t kIxEmpty = -1;
 constexpr int32_t kIxDummy = -2;
-constexpr size_t kMinSize = 8;
+constexpr unsigned kMinLog2 = 4;   // the first index (built past kDictSmallMax entries): 16 slots
 constexpr unsigned kPerturbShift = 5;
 
-size_t usable(const Dict* d) { return d->index.size() * 2 / 3; }
+size_t index_size(const Dict* d) { return size_t(1) << d->index_log2; }
+size_t usable(const Dict* d) { return index_size(d) * 2 / 3; }
+
+// Drop deleted entries (positions of the live ones change; the caller rebuilds any index).
+void compact(Dict* d) {
+    if (d->used == d->entries.size()) return;
+    size_t j = 0;
+    for (size_t i = 0; i < d->entries.size(); ++i)
+        if (!d->entries[i].key.is_empty()) d->entries[j++] = d->entries[i];
+    d->entries.shrink_size(j);
+}
 
 // Rebuild the index with room for `minused` entries, dropping deleted entries (compaction).
 void dict_resize(Dict* d, size_t minused) {
-    size_t size = kMinSize;
-    while (size * 2 / 3 <= minused) size <<= 1;
-    if (d->used != d->entries.size()) {
-        size_t j = 0;
-        for (size_t i = 0; i < d->entries.size(); ++i)
-            if (!d->entries[i].key.is_empty()) d->entries[j++] = d->entries[i];
-        d->entries.resize(j);
-    }
-    d->index.assign(size, kIxEmpty);
+    unsigned log2 = kMinLog2;
+    while ((size_t(1) << log2) * 2 / 3 <= minused) ++log2;
+    size_t size = size_t(1) << log2;
+    compact(d);
+    std::free(d->index);
+    d->index = static_cast<int32_t*>(std::malloc(size * sizeof(int32_t)));
+    if (d->index == nullptr) throw std::bad_alloc();
+    d->index_log2 = static_cast<uint8_t>(log2);
+    std::memset(d->index, 0xff, size * sizeof(int32_t));   // all kIxEmpty
     size_t mask = size - 1;
     for (size_t e = 0; e < d->entries.size(); ++e) {
         uint64_t h = d->entries[e].hash;
@@ -44,7 +78,7 @@ void dict_resize(Dict* d, size_t minused) {
 
 // First index slot for `hash` that holds no live entry (empty or deleted).
 size_t find_empty_slot(const Dict* d, uint64_t hash) {
-    size_t mask = d->index.size() - 1;
+    size_t mask = index_size(d) - 1;
     size_t i = hash & mask;
     for (uint64_t perturb = hash; d->index[i] >= 0;) {
         perturb >>= kPerturbShift;
@@ -53,88 +87,122 @@ size_t find_empty_slot(const Dict* d, uint64_t hash) {
     return i;
 }
 
-// Find `key`: 1 found (*slot = index slot, *ix = entry), 0 missing, -1 error. __eq__ may mutate
-// the dict; then the search restarts, as CPython does.
+// Compare entry `e` (hash already equal) with `key`: 1 equal, 0 not, -1 error, 2 the dict changed
+// under __eq__ (the caller restarts its search, as CPython does).
+int entry_matches(VM& vm, Dict* d, size_t e, Value key) {
+    Value startkey = d->entries[e].key;
+    // Cheap exact cases that cannot run user code.
+    if (startkey.is_int() && key.is_int()) return 0;   // identical() already compared them
+    if (startkey.is_obj() && key.is_obj() && startkey.o->type == vm.types.str && key.o->type == vm.types.str)
+        return static_cast<Str*>(startkey.o)->s == static_cast<Str*>(key.o)->s ? 1 : 0;
+    uint64_t version = d->version;
+    if (startkey.is_obj()) vm.heap.pin(startkey.o);
+    int r = equals(vm, startkey, key);
+    if (r < 0) return -1;
+    if (d->version != version || e >= d->entries.size() || !d->entries[e].key.identical(startkey)) return 2;
+    return r > 0 ? 1 : 0;
+}
+
+// Find `key`: 1 found (*slot = index slot, meaningless for a small dict; *ix = entry), 0 missing,
+// -1 error.
 int lookup(VM& vm, Dict* d, Value key, uint64_t hash, size_t* slot, int32_t* ix) {
 restart:
-    if (d->index.empty()) return 0;
-    size_t mask = d->index.size() - 1;
+    if (d->index == nullptr) {
+        for (size_t e = 0; e < d->entries.size(); ++e) {
+            const Dict::Entry& ent = d->entries[e];
+            int r = 0;
+            if (ent.key.identical(key)) r = 1;
+            else if (ent.hash == hash && !ent.key.is_empty()) r = entry_matches(vm, d, e, key);
+            if (r == 0) continue;
+            if (r == 2) goto restart;
+            if (r < 0) return -1;
+            *slot = 0;
+            *ix = static_cast<int32_t>(e);
+            return 1;
+        }
+        return 0;
+    }
+    size_t mask = index_size(d) - 1;
     size_t i = hash & mask;
     for (uint64_t perturb = hash;;) {
         int32_t e = d->index[i];
         if (e == kIxEmpty) return 0;
         if (e >= 0) {
-            Dict::Entry& ent = d->entries[e];
-            if (ent.key.identical(key)) {
+            const Dict::Entry& ent = d->entries[e];
+            int r = 0;
+            if (ent.key.identical(key)) r = 1;
+            else if (ent.hash == hash) r = entry_matches(vm, d, static_cast<size_t>(e), key);
+            if (r == 2) goto restart;
+            if (r < 0) return -1;
+            if (r > 0) {
                 *slot = i;
                 *ix = e;
                 return 1;
             }
-            if (ent.hash == hash) {
-                Value startkey = ent.key;
-                // Cheap exact cases that cannot run user code.
-                if (startkey.is_int() && key.is_int()) {
-                    // identical() already compared equal small ints
-                } else if (startkey.is_obj() && key.is_obj() && startkey.o->type == vm.types.str &&
-                           key.o->type == vm.types.str) {
-                    if (static_cast<Str*>(startkey.o)->s == static_cast<Str*>(key.o)->s) {
-                        *slot = i;
-                        *ix = e;
-                        return 1;
-                    }
-                } else {
-                    uint64_t version = d->version;
-                    if (startkey.is_obj()) vm.heap.pin(startkey.o);
-                    int r = equals(vm, startkey, key);
-                    if (r < 0) return -1;
-                    if (d->version != version || d->index.size() != mask + 1 ||
-                        !d->entries[e].key.identical(startkey))
-                        goto restart;
-                    if (r > 0) {
-                        *slot = i;
-                        *ix = e;
-                        return 1;
-                    }
-                }
-            }
         }
         perturb >>= kPerturbShift;
         i = (i * 5 + perturb + 1) & mask;
     }
+}
+
+inline bool str_entry_matches(const Dict::Entry& ent, Str* key, uint64_t hash) {
+    return ent.key.is_obj() && (ent.key.o == key || (ent.hash == hash && ent.key.o->type->layout == Layout::Str &&
+                                                      static_cast<Str*>(ent.key.o)->s == key->s));
 }
 
 // Str-only lookup: pointer, then hash + bytes. No user code.
 int32_t lookup_str(const Dict* d, Str* key, uint64_t hash, size_t* slot) {
-    if (d->index.empty()) return -1;
-    size_t mask = d->index.size() - 1;
+    if (d->index == nullptr) {
+        size_t n = d->entries.size();
+        // Interned names (attributes) are found by pointer alone.
+        for (size_t e = 0; e < n; ++e)
+            if (d->entries[e].key.is_obj() && d->entries[e].key.o == key) {
+                *slot = 0;
+                return static_cast<int32_t>(e);
+            }
+        for (size_t e = 0; e < n; ++e)
+            if (str_entry_matches(d->entries[e], key, hash)) {
+                *slot = 0;
+                return static_cast<int32_t>(e);
+            }
+        return -1;
+    }
+    size_t mask = index_size(d) - 1;
     size_t i = hash & mask;
     for (uint64_t perturb = hash;;) {
         int32_t e = d->index[i];
         if (e == kIxEmpty) return -1;
-        if (e >= 0) {
-            const Dict::Entry& ent = d->entries[e];
-            if (ent.key.is_obj()) {
-                if (ent.key.o == key) {
-                    *slot = i;
-                    return e;
-                }
-                if (ent.hash == hash && ent.key.o->type->layout == Layout::Str &&
-                    static_cast<Str*>(ent.key.o)->s == key->s) {
-                    *slot = i;
-                    return e;
-                }
-            }
+        if (e >= 0 && str_entry_matches(d->entries[e], key, hash)) {
+            *slot = i;
+            return e;
         }
         perturb >>= kPerturbShift;
         i = (i * 5 + perturb + 1) & mask;
     }
 }
 
+// Capacity after `cap` for a small dict: exact steps (1, 2, 3, 4, 6, 8) so an instance's few
+// attributes do not pay for a large first reservation.
+size_t small_growth(size_t cap) { return cap < 4 ? cap + 1 : cap + 2; }
+
 // Append a new entry (the key is known to be absent).
 void insert_new(VM& vm, Dict* d, Value key, uint64_t hash, Value value) {
-    if (d->index.empty()) {
-        d->index.assign(kMinSize, kIxEmpty);
-        d->entries.reserve(kMinSize * 2 / 3);
+    if (d->index == nullptr) {
+        if (d->entries.size() >= kDictSmallMax) compact(d);
+        if (d->entries.size() < kDictSmallMax) {
+            if (d->entries.size() == d->entries.capacity()) {
+                size_t cap = std::min<size_t>(small_growth(d->entries.capacity()), kDictSmallMax);
+                vm.heap.account(static_cast<std::ptrdiff_t>((cap - d->entries.capacity()) * sizeof(Dict::Entry)));
+                d->entries.reserve(cap);
+            }
+            d->entries.push_back({key, value, hash});
+            d->used++;
+            d->version++;
+            return;
+        }
+        size_t before = d->external_size();
+        dict_resize(d, d->used + 1);
+        vm.heap.account(static_cast<std::ptrdiff_t>(d->external_size()) - static_cast<std::ptrdiff_t>(before));
     } else if (d->entries.size() >= usable(d)) {
         size_t before = d->external_size();
         dict_resize(d, d->used * 3);
@@ -148,16 +216,15 @@ void insert_new(VM& vm, Dict* d, Value key, uint64_t hash, Value value) {
 }
 
 void delete_at(Dict* d, size_t slot, int32_t ix) {
-    d->index[slot] = kIxDummy;
+    if (d->index != nullptr) d->index[slot] = kIxDummy;
     d->entries[ix].key = Value::empty();
     d->entries[ix].value = Value::empty();
     d->used--;
     d->version++;
-    // Trailing deleted entries can simply go (keeps popitem() amortised O(1)).
-    while (!d->entries.empty() && d->entries.back().key.is_empty() && d->used < d->entries.size()) {
-        // Only safe to drop when no index slot still points to it: the slot was made a dummy.
+    // Trailing deleted entries can simply go (keeps popitem() amortised O(1)); no index slot
+    // points to them any more: their slots were made dummies.
+    while (!d->entries.empty() && d->entries.back().key.is_empty() && d->used < d->entries.size())
         d->entries.pop_back();
-    }
 }
 
 }  // namespace
@@ -258,11 +325,20 @@ bool dict_next(const Dict* d, size_t* pos, Value* key, Value* value) {
 Dict* dict_copy(VM& vm, Dict* d) {
     Dict* r = new_dict(vm);
     if (d->used == 0) return r;
-    if (d->used == d->entries.size()) {
+    if (d->index == nullptr || d->used <= kDictSmallMax) {
+        // Small result: the live entries in order, exactly sized.
+        r->entries.reserve(d->used);
+        for (const Dict::Entry& e : d->entries)
+            if (!e.key.is_empty()) r->entries.push_back(e);
+    } else if (d->used == d->entries.size()) {
         // No holes: copy both tables as they are.
-        r->entries = d->entries;
-        r->index = d->index;
-        r->used = d->used;
+        r->entries.reserve(d->entries.capacity());
+        for (const Dict::Entry& e : d->entries) r->entries.push_back(e);
+        size_t bytes = sizeof(int32_t) * index_size(d);
+        r->index = static_cast<int32_t*>(std::malloc(bytes));
+        if (r->index == nullptr) throw std::bad_alloc();
+        std::memcpy(r->index, d->index, bytes);
+        r->index_log2 = d->index_log2;
     } else {
         dict_resize(r, d->used);
         for (const Dict::Entry& e : d->entries)
@@ -270,9 +346,9 @@ Dict* dict_copy(VM& vm, Dict* d) {
                 size_t slot = find_empty_slot(r, e.hash);
                 r->index[slot] = static_cast<int32_t>(r->entries.size());
                 r->entries.push_back(e);
-                r->used++;
             }
     }
+    r->used = d->used;
     vm.heap.account(static_cast<std::ptrdiff_t>(r->external_size()));
     return r;
 }
@@ -517,11 +593,14 @@ Value dict_popitem_m(VM& vm, const Args& a) {
     Value kv[2] = {ent.key, ent.value};
     Tuple* t = new_tuple(vm, kv, 2);
     // Find the index slot pointing at this entry.
-    size_t mask = self->index.size() - 1;
-    size_t i = ent.hash & mask;
-    for (uint64_t perturb = ent.hash; self->index[i] != static_cast<int32_t>(e - 1);) {
-        perturb >>= kPerturbShift;
-        i = (i * 5 + perturb + 1) & mask;
+    size_t i = 0;
+    if (self->index != nullptr) {
+        size_t mask = index_size(self) - 1;
+        i = ent.hash & mask;
+        for (uint64_t perturb = ent.hash; self->index[i] != static_cast<int32_t>(e - 1);) {
+            perturb >>= kPerturbShift;
+            i = (i * 5 + perturb + 1) & mask;
+        }
     }
     delete_at(self, i, static_cast<int32_t>(e - 1));
     return Value::object(t);
@@ -546,10 +625,10 @@ Value dict_items_m(VM& vm, const Args& a) {
 Value dict_clear_m(VM& vm, const Args& a) {
     DICT_SELF("clear");
     if (!method_args(vm, a, "dict.clear", 0, 0)) return Value::empty();
-    self->entries.clear();
-    self->entries.shrink_to_fit();
-    self->index.clear();
-    self->index.shrink_to_fit();
+    self->entries.release();
+    std::free(self->index);
+    self->index = nullptr;
+    self->index_log2 = 0;
     self->used = 0;
     self->version++;
     return Value::none();
