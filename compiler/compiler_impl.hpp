@@ -103,8 +103,9 @@ FutureFeatures parse_future(const ast::Module& module, const std::string& filena
                             std::vector<lex::Diagnostic>& errors);
 
 // Source text of an expression as CPython 3.11's C unparser renders an annotation
-// (`from __future__ import annotations`).
-std::string unparse_expr(const ast::Expr* e);
+// (`from __future__ import annotations`). `forbidden` (optional) receives the first walrus,
+// yield or await inside, which an annotation may not contain.
+std::string unparse_expr(const ast::Expr* e, const ast::Expr** forbidden = nullptr);
 
 // `__spam` inside class `Ham` becomes `_Ham__spam` (CPython's _Py_Mangle).
 std::string mangle(const std::string& private_name, const std::string& name);

@@ -116,16 +116,30 @@ private:
         }
     }
     void visit_annotations(const ast::Arguments* a, const Expr* returns) {
-        if (future_annotations) return;
         auto one = [&](const ast::Arg& p) {
-            if (p.annotation) visit(p.annotation);
+            if (p.annotation) visit_annotation(p.annotation);
         };
         for (const auto& p : a->posonlyargs) one(p);
         for (const auto& p : a->args) one(p);
         for (const auto& p : a->kwonlyargs) one(p);
         if (a->vararg) one(*a->vararg);
         if (a->kwarg) one(*a->kwarg);
-        if (returns) visit(returns);
+        if (returns) visit_annotation(returns);
+    }
+    // Under future annotations CPython visits them in a throwaway block that rejects the
+    // expressions needing a real scope; their names are not uses of the enclosing one.
+    void visit_annotation(const Expr* e) {
+        if (!future_annotations) {
+            visit(e);
+            return;
+        }
+        const Expr* bad = nullptr;
+        unparse_expr(e, &bad);
+        if (!bad) return;
+        const char* what = bad->is<ast::NamedExpr>() ? "named expression"
+                           : bad->is<ast::Await>()   ? "await expression"
+                                                     : "yield expression";
+        error(bad->loc, std::string("'") + what + "' can not be used within an annotation");
     }
     void visit_defaults(const ast::Arguments* a) {
         visit_exprs(a->defaults);
@@ -215,7 +229,7 @@ private:
             } else {
                 visit(a->target);
             }
-            if (!future_annotations) visit(a->annotation);
+            visit_annotation(a->annotation);
             if (a->value) visit(a->value);
             break;
         }

@@ -86,8 +86,11 @@ std::string str_repr(const std::string& s) {
 class Unparser {
 public:
     std::string out;
+    const Expr* forbidden = nullptr;  // first walrus/yield/await seen (not allowed in annotations)
 
     void expr(const Expr* e, int level) {
+        if (!forbidden && (e->is<NamedExpr>() || e->is<Yield>() || e->is<YieldFrom>() || e->is<Await>()))
+            forbidden = e;
         switch (e->kind) {
         case ExprKind::BoolOp: {
             auto* b = e->as<BoolOp>();
@@ -438,6 +441,7 @@ private:
         } else if (auto* f = e->as<FormattedValue>()) {
             Unparser inner;
             inner.expr(f->value, kTest + 1);
+            if (!forbidden) forbidden = inner.forbidden;
             body += inner.out.starts_with("{") ? "{ " : "{";
             body += inner.out;
             if (f->conversion >= 0) {
@@ -455,9 +459,10 @@ private:
 
 }  // namespace
 
-std::string unparse_expr(const Expr* e) {
+std::string unparse_expr(const Expr* e, const Expr** forbidden) {
     Unparser u;
     u.expr(e, kTest);
+    if (forbidden) *forbidden = u.forbidden;
     return u.out;
 }
 
