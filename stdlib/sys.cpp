@@ -1,9 +1,10 @@
 // The `sys` module: argv, exit, path, modules, version info, stdout/stderr text streams,
-// recursion limit and exc_info.
+// recursion limit, exc_info and the async generator hooks.
 #include <climits>
 
 #include "asy/version.hpp"
 #include "stdlib/registry.hpp"
+#include "vm/objects/generator.hpp"
 #include "vm/ops.hpp"
 
 namespace asy::stdlib {
@@ -91,6 +92,78 @@ Value str_list(VM& vm, const std::vector<std::string>& items) {
     return Value::object(l);
 }
 
+// ---- sys.set_asyncgen_hooks / get_asyncgen_hooks (the hooks live in GenTypes, per VM)
+
+bool is_callable(VM& vm, Value v) {
+    if (!v.is_obj()) return false;
+    Type* t = v.o->type;
+    if (t == vm.types.function || t == vm.types.native_function || t == vm.types.bound_method || t->layout == Layout::Type)
+        return true;
+    Value c = type_lookup(t, vm.names.__call__);
+    return !c.is_empty() && !c.is_none();
+}
+
+Value sys_set_asyncgen_hooks(VM& vm, const Args& a) {
+    // Bound by hand: CPython's messages here name no function ("for this function").
+    static const char* const kNames[] = {"firstiter", "finalizer"};
+    Value v[2];
+    uint32_t nkw = a.kwnames == nullptr ? 0 : static_cast<uint32_t>(a.kwnames->items.size());
+    if (a.npos + nkw > 2)
+        return vm.raise_format(vm.exc.TypeError, "function takes at most 2 arguments (%u given)", a.npos + nkw);
+    for (uint32_t i = 0; i < a.npos; ++i) v[i] = a.pos[i];
+    for (uint32_t k = 0; k < nkw; ++k) {
+        std::string_view name = as_str(a.kwnames->items[k])->view();
+        int i = name == kNames[0] ? 0 : name == kNames[1] ? 1 : -1;
+        if (i < 0)
+            return vm.raise_format(vm.exc.TypeError, "'%.*s' is an invalid keyword argument for this function",
+                                   static_cast<int>(name.size()), name.data());
+        if (static_cast<uint32_t>(i) < a.npos)
+            return vm.raise_format(vm.exc.TypeError, "argument for function given by name ('%s') and position (%d)",
+                                   kNames[i], i + 1);
+        v[i] = a.kwvalues[k];
+    }
+    // CPython checks the finalizer first.
+    for (int i : {1, 0}) {
+        if (!v[i].is_empty() && !v[i].is_none() && !is_callable(vm, v[i]))
+            return vm.raise_format(vm.exc.TypeError, "callable %s expected, got %s", kNames[i],
+                                   type_name(vm, v[i]).c_str());
+    }
+    GenTypes& gt = gen_types(vm);
+    if (!v[0].is_empty()) gt.asyncgen_firstiter = v[0];
+    if (!v[1].is_empty()) gt.asyncgen_finalizer = v[1];
+    return Value::none();
+}
+
+Value hooks_field(VM&, Value self, size_t i) {
+    return static_cast<Tuple*>(self.o)->items[i];
+}
+Value hooks_firstiter(VM& vm, Value self, GetSetDescr*) { return hooks_field(vm, self, 0); }
+Value hooks_finalizer(VM& vm, Value self, GetSetDescr*) { return hooks_field(vm, self, 1); }
+
+Value hooks_repr(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "__repr__", 1, 1)) return Value::empty();
+    auto* t = static_cast<Tuple*>(a.pos[0].o);
+    std::string out = "asyncgen_hooks(";
+    const char* names[] = {"firstiter=", ", finalizer="};
+    for (size_t i = 0; i < 2 && i < t->items.size(); ++i) {
+        Str* r = repr(vm, t->items[i]);
+        if (r == nullptr) return Value::empty();
+        out += names[i];
+        out += r->view();
+    }
+    return str_value(vm, out + ")");
+}
+
+Value sys_get_asyncgen_hooks(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "sys.get_asyncgen_hooks", 0, 0)) return Value::empty();
+    GenTypes& gt = gen_types(vm);
+    Value items[2] = {gt.asyncgen_firstiter.is_empty() ? Value::none() : gt.asyncgen_firstiter,
+                      gt.asyncgen_finalizer.is_empty() ? Value::none() : gt.asyncgen_finalizer};
+    Tuple* t = new_tuple(vm, items, 2);
+    t->type = gt.asyncgen_hooks;
+    return Value::object(t);
+}
+
 }  // namespace
 
 bool init_sys_module(VM& vm, Module* m) {
@@ -125,6 +198,17 @@ bool init_sys_module(VM& vm, Module* m) {
     def_function(vm, ns, "setrecursionlimit", sys_setrecursionlimit);
     def_function(vm, ns, "exc_info", sys_exc_info);
     def_function(vm, ns, "exception", sys_exception);
+
+    GenTypes& gt = gen_types(vm);
+    if (gt.asyncgen_hooks == nullptr) {
+        Type* hooks = new_builtin_type(vm, "asyncgen_hooks", vm.types.tuple, Layout::Tuple, nullptr, 0);
+        def_getset(vm, hooks, "firstiter", hooks_firstiter);
+        def_getset(vm, hooks, "finalizer", hooks_finalizer);
+        def_method(vm, hooks, "__repr__", hooks_repr);
+        gt.asyncgen_hooks = hooks;
+    }
+    def_function(vm, ns, "set_asyncgen_hooks", sys_set_asyncgen_hooks);
+    def_function(vm, ns, "get_asyncgen_hooks", sys_get_asyncgen_hooks);
     return true;
 }
 

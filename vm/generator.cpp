@@ -525,7 +525,25 @@ Value async_gen_wrap(VM& vm, Value v) {
 
 namespace {
 
+// CPython's async_gen_init_hooks: the first __anext__/asend/athrow/aclose of an async generator
+// calls sys.set_asyncgen_hooks' firstiter with it (asyncio uses this to track generators it
+// must aclose at shutdown). False: the hook raised.
+bool init_hooks(VM& vm, Generator* g) {
+    if (g->ag_hooks_inited) return true;
+    g->ag_hooks_inited = true;
+    Value hook = gen_types(vm).asyncgen_firstiter;
+    if (hook.is_empty() || hook.is_none()) return true;
+    vm.heap.pin(g);
+    if (hook.is_obj()) vm.heap.pin(hook.o);
+    Value arg = Value::object(g);
+    Args args;
+    args.pos = &arg;
+    args.npos = 1;
+    return !call_object(vm, hook, args).is_empty();
+}
+
 Value new_asend(VM& vm, Generator* g, Value v) {
+    if (!init_hooks(vm, g)) return Value::empty();
     auto* op = vm.alloc<AsyncGenOp>(gen_types(vm).async_gen_asend);
     op->gen = g;
     op->sendval = v;
@@ -533,6 +551,7 @@ Value new_asend(VM& vm, Generator* g, Value v) {
 }
 
 Value new_athrow(VM& vm, Generator* g, Value exc, bool close) {
+    if (!init_hooks(vm, g)) return Value::empty();
     auto* op = vm.alloc<AsyncGenOp>(gen_types(vm).async_gen_athrow);
     op->gen = g;
     op->exc = exc;
@@ -837,6 +856,9 @@ void init_generator_types(VM& vm) {
         t.mark(g.async_gen_athrow);
         t.mark(g.coroutine_wrapper);
         t.mark(g.traceback);
+        t.mark(g.asyncgen_firstiter);
+        t.mark(g.asyncgen_finalizer);
+        t.mark(g.asyncgen_hooks);
     });
     init_traceback_type(vm);
 

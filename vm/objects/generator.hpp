@@ -27,6 +27,7 @@ struct Generator : Obj {
     // Async generators: a running asend/athrow (only one at a time), hooks-free 3.11 model.
     bool ag_running_async = false;
     bool ag_closed = false;
+    bool ag_hooks_inited = false;  // sys.set_asyncgen_hooks' firstiter already called for it
     Str* name = nullptr;           // __name__, __qualname__ (from the function)
     Str* qualname = nullptr;
     Frame frame;                   // must stay last: the slots follow the object
@@ -78,6 +79,10 @@ struct GenTypes {
     Type* async_gen_athrow = nullptr;
     Type* coroutine_wrapper = nullptr;
     Type* traceback = nullptr;     // traceback objects (traceback.cpp)
+    // sys.set_asyncgen_hooks (per VM; CPython keeps them per thread). Empty: not set.
+    Value asyncgen_firstiter;
+    Value asyncgen_finalizer;
+    Type* asyncgen_hooks = nullptr;  // sys.get_asyncgen_hooks()'s result type (a tuple subclass)
 };
 GenTypes& gen_types(VM& vm);
 // Create the extra types and register generator/coroutine/async generator methods (called by
