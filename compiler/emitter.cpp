@@ -88,6 +88,11 @@ bool Emitter::assemble(vm::Code& out, std::string& err) const {
         Work w = work.back();
         work.pop_back();
         int ip = w.ip, d = w.depth, h = w.hnode;
+        if (ip < 0) {
+            // A jump to a label never placed: only after a reported error abandoned a construct.
+            err = "jump to an unplaced label";
+            return false;
+        }
         while (ip < n && depth[ip] < 0) {
             if (d < 0) {
                 err = "negative stack depth at instruction " + std::to_string(ip);
