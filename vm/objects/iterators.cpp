@@ -143,15 +143,19 @@ Value next_enumerate(VM& vm, Enumerate* e) {
     if (v.is_empty()) return v;
     keep(vm, v);
     Value count = e->count;
+    Value next;
     if (count.is_int() && count.i < INT64_MAX) {
-        e->count = Value::integer(count.i + 1);
+        next = Value::integer(count.i + 1);
     } else {
-        Value next = int_binary_op(vm, BinOpKind::Add, count, Value::integer(1));
+        next = int_binary_op(vm, BinOpKind::Add, count, Value::integer(1));  // pinned: ours
         if (next.is_empty()) return next;
-        e->count = next;
     }
+    // Build the pair while `count` is still reachable through e->count (a big int would be
+    // collectable once replaced).
     Value kv[2] = {count, v};
-    return Value::object(new_tuple(vm, kv, 2));
+    Tuple* pair = new_tuple(vm, kv, 2);
+    e->count = next;
+    return Value::object(pair);
 }
 
 Value next_seq(VM& vm, SeqIterator* s) {
