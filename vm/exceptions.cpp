@@ -7,6 +7,7 @@
 
 #include "vm/exception_group.hpp"
 #include "vm/init.hpp"
+#include "vm/traceback.hpp"
 #include "vm/type_internal.hpp"
 
 namespace asy::vm {
@@ -16,6 +17,7 @@ void Exception::trace(Tracer& t) {
     t.mark(cause);
     t.mark(context);
     t.mark(notes);
+    t.mark(tb_object);
     for (const TracebackEntry& e : traceback) t.mark(reinterpret_cast<Obj*>(e.code));
 }
 
@@ -145,7 +147,7 @@ static Value exc_repr(VM& vm, const Args& a) {
 static Value exc_with_traceback(VM& vm, const Args& a) {
     Exception* e = exc_self(vm, a, "with_traceback");
     if (!e || !check_args(vm, a, "with_traceback", 2, 2)) return Value::empty();
-    if (a.pos[1].is_none()) e->traceback.clear();
+    if (!assign_traceback(vm, a.pos[0], a.pos[1])) return Value::empty();
     return a.pos[0];
 }
 
@@ -178,19 +180,15 @@ static bool set_args(VM& vm, Value o, Value v, GetSetDescr*) {
     as_exc(o)->args = t;
     return true;
 }
-static Value get_traceback(VM& vm, Value o, GetSetDescr*) {
-    Value tb = o.o->dict ? dict_get_str(o.o->dict, vm.names.__traceback__) : Value::empty();
-    return tb.is_empty() ? Value::none() : tb;
-}
+// The traceback lives in Exception::traceback; __traceback__ is a view of it (cached while the
+// entries do not change).
+static Value get_traceback(VM& vm, Value o, GetSetDescr*) { return make_traceback(vm, o); }
 static bool set_traceback(VM& vm, Value o, Value v, GetSetDescr*) {
     if (v.is_empty()) {
         vm.raise(vm.exc.TypeError, "__traceback__ may not be deleted");
         return false;
     }
-    if (v.is_none()) as_exc(o)->traceback.clear();
-    if (!o.o->dict) o.o->dict = new_dict(vm);
-    dict_set_str(vm, o.o->dict, vm.names.__traceback__, v);
-    return true;
+    return assign_traceback(vm, o, v);
 }
 static Value get_cause(VM&, Value o, GetSetDescr*) {
     Value c = as_exc(o)->cause;
@@ -633,8 +631,7 @@ bool eg_subset(VM& vm, Value orig, const std::vector<Value>& excs, Value* out) {
     Exception* o = static_cast<Exception*>(orig.o);
     Exception* n = static_cast<Exception*>(eg.o);
     n->traceback = o->traceback;
-    Value tb = o->dict ? dict_get_str(o->dict, vm.names.__traceback__) : Value::empty();
-    if (!tb.is_empty()) set_dict_attr(vm, eg, "__traceback__", tb);
+    n->tb_object = make_traceback(vm, orig);  // the parts share the original's object
     n->context = o->context;
     n->cause = o->cause;
     n->suppress_context = true;

@@ -694,11 +694,50 @@ Value tb_frame(VM&, Value, GetSetDescr*) { return Value::none(); }
 
 }  // namespace
 
+namespace {
+// Does traceback object `tb` stand for exactly `entries`?
+bool tb_matches(VM& vm, Value tb, const std::vector<TracebackEntry>& entries) {
+    if (!tb.is_obj() || tb.o->type != gen_types(vm).traceback) return false;
+    auto* t = static_cast<TracebackObj*>(tb.o);
+    const auto& src = static_cast<Exception*>(t->exc.o)->traceback;
+    if (t->index > src.size() || src.size() - t->index != entries.size()) return false;
+    for (size_t i = 0; i < entries.size(); ++i) {
+        const TracebackEntry& a = src[t->index + i];
+        if (a.code != entries[i].code || a.ip != entries[i].ip) return false;
+    }
+    return true;
+}
+}  // namespace
+
 Value make_traceback(VM& vm, Value exc) {
     if (!is_exc(exc) || static_cast<Exception*>(exc.o)->traceback.empty()) return Value::none();
+    // The last object made (or assigned) is cached on the exception while it still stands
+    // for the same entries, so `e.__traceback__ is e.__traceback__` holds as in CPython.
+    auto* e = static_cast<Exception*>(exc.o);
+    if (tb_matches(vm, e->tb_object, e->traceback)) return e->tb_object;
     auto* tb = vm.alloc<TracebackObj>(gen_types(vm).traceback);
     tb->exc = exc;
-    return Value::object(tb);
+    e->tb_object = Value::object(tb);
+    return e->tb_object;
+}
+
+bool assign_traceback(VM& vm, Value exc, Value tb) {
+    auto& dest = static_cast<Exception*>(exc.o)->traceback;
+    if (tb.is_none()) {
+        dest.clear();
+        return true;
+    }
+    if (!tb.is_obj() || tb.o->type != gen_types(vm).traceback) {
+        vm.raise(vm.exc.TypeError, "__traceback__ must be a traceback or None");
+        return false;
+    }
+    auto* t = static_cast<TracebackObj*>(tb.o);
+    const auto& src = static_cast<Exception*>(t->exc.o)->traceback;
+    std::vector<TracebackEntry> entries;
+    if (t->index < src.size()) entries.assign(src.begin() + t->index, src.end());
+    dest = std::move(entries);  // src may be dest (exc.with_traceback(exc.__traceback__))
+    static_cast<Exception*>(exc.o)->tb_object = tb;  // make_traceback's cache
+    return true;
 }
 
 void init_traceback_type(VM& vm) {

@@ -24,6 +24,10 @@ constexpr uint32_t kTracebackDefLine = 0xffffffffu;
 // A traceback object for `exc` (tb_lineno, tb_lasti, tb_next, tb_frame None), or None when the
 // exception has no traceback entries. For __exit__ arguments and __traceback__.
 Value make_traceback(VM& vm, Value exc);
+// Make `exc`'s traceback the one `tb` stands for (with_traceback / __traceback__ assignment):
+// None clears it, a traceback object copies its exception's entries from its position on.
+// False with TypeError pending for anything else.
+bool assign_traceback(VM& vm, Value exc, Value tb);
 void init_traceback_type(VM& vm);  // called by init_functions
 // format_exception written to stderr through vm.write_out.
 void print_exception(VM& vm, Value exc);

@@ -23,6 +23,7 @@ struct Exception : Obj {
     bool suppress_context = false;         // `__suppress_context__`
     std::vector<TracebackEntry> traceback; // innermost last, as printed
     Value notes;                           // `__notes__` list or Empty
+    Value tb_object;                       // last `__traceback__` object handed out (a cache)
     Str* suggestion = nullptr;             // NameError "Did you mean" text (interned: never freed)
 
     void trace(Tracer& t) override;
