@@ -27,6 +27,7 @@
 #include "vm/objects/int.hpp"
 #include "vm/objects/iterators.hpp"
 #include "vm/ops.hpp"
+#include "vm/stack_guard.hpp"
 #include "vm/thread_state.hpp"
 
 namespace asy::vm {
@@ -139,7 +140,7 @@ Value current_locals(VM& vm) {
 }
 
 bool enter_recursion(VM& vm, const char* where) {
-    if (vm.call_depth >= vm.options.recursion_limit) {
+    if (vm.call_depth >= vm.options.recursion_limit || c_stack_exhausted()) {
         vm.raise_format(vm.exc.RecursionError, "maximum recursion depth exceeded%s", where);
         return false;
     }
@@ -349,7 +350,7 @@ ASY_HOT_INLINE Dict::Entry* inst_attr_entry(Dict* d, Str* name, InlineCache* c) 
 // ---- the loop ----------------------------------------------------------------------------------
 
 Value run_frame(VM& vm, Frame* entry, bool throwing) {
-    if (vm.call_depth >= vm.options.recursion_limit) {
+    if (vm.call_depth >= vm.options.recursion_limit || c_stack_exhausted()) {
         vm.raise(vm.exc.RecursionError, "maximum recursion depth exceeded while calling a Python object");
         if ((entry->flags & kFrameGenerator) == 0) free_frame(vm, entry);
         return Value::empty();
