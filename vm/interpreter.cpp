@@ -167,6 +167,10 @@ void set_context(VM& vm, Value exc) {
     if (!is_exception_value(exc)) return;
     auto* e = static_cast<Exception*>(exc.o);
     if (!e->context.is_empty()) return;
+    Obj*& done_for = interp_state(vm).context_set_for;
+    // A fresh exception (empty traceback) is always computed, even at a reused address.
+    if (done_for == exc.o && !e->traceback.empty()) return;
+    done_for = exc.o;
     Value handled = frame_handled_exception(vm);
     if (handled.is_none() || handled.identical(exc) || !is_exception_value(handled)) return;
     Value o = handled;
@@ -1302,6 +1306,7 @@ dispatch:
         if (arg == 2) interp::do_raise(vm, PEEK(2), TOP(), true);
         else interp::do_raise(vm, TOP(), Value(), false);
         sp -= arg;
+        interp_state(vm).context_set_for = nullptr;  // a raise statement always sets __context__
         goto error;
     }
     ASY_CASE(RERAISE) {
@@ -1651,6 +1656,7 @@ exception_unwind: {
             if (h.push_lasti) PUSH(Value::integer(lasti));
             PUSH(vm.pending);
             vm.pending = Value();
+            interp_state(vm).context_set_for = nullptr;
             ip = code_start + h.target;
             SAVE_STATE();
             ASY_DISPATCH();

@@ -20,6 +20,10 @@ struct InterpState {
     // Coroutines created but never started, for "coroutine ... was never awaited" at teardown.
     std::unordered_map<Generator*, UnstartedCoro> unstarted;
     GenTypes gen_types;
+    // The exception whose __context__ was last computed: propagating it through the callers'
+    // frames must not walk the frame chain again at every level (quadratic in the depth).
+    // Cleared whenever a handler catches, so a later re-raise computes it afresh.
+    Obj* context_set_for = nullptr;
     ~InterpState();
 };
 
