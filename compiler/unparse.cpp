@@ -35,53 +35,7 @@ std::string imag_text(double d) {
     return s + "j";
 }
 
-// str.isprintable() for one code point (repr escapes the others).
-bool printable(uint32_t cp) {
-    if (cp == ' ') return true;
-    switch (utf8proc_category(static_cast<utf8proc_int32_t>(cp))) {
-    case UTF8PROC_CATEGORY_CC: case UTF8PROC_CATEGORY_CF: case UTF8PROC_CATEGORY_CS:
-    case UTF8PROC_CATEGORY_CO: case UTF8PROC_CATEGORY_CN: case UTF8PROC_CATEGORY_ZL:
-    case UTF8PROC_CATEGORY_ZP: case UTF8PROC_CATEGORY_ZS:
-        return false;
-    default:
-        return true;
-    }
-}
 
-// repr(str) of UTF-8 text: single quotes unless only double quotes avoid escaping.
-std::string str_repr(const std::string& s) {
-    bool has_sq = s.find('\'') != std::string::npos, has_dq = s.find('"') != std::string::npos;
-    char q = (has_sq && !has_dq) ? '"' : '\'';
-    std::string out(1, q);
-    const char* p = s.data();
-    const char* e = p + s.size();
-    char buf[16];
-    while (p < e) {
-        uint32_t cp = lex::decode_utf8(p, e);
-        if (cp == static_cast<uint32_t>(q) || cp == '\\') {
-            out += '\\';
-            out += static_cast<char>(cp);
-        } else if (cp == '\t') {
-            out += "\\t";
-        } else if (cp == '\n') {
-            out += "\\n";
-        } else if (cp == '\r') {
-            out += "\\r";
-        } else if (cp < 0x20 || cp == 0x7F) {
-            snprintf(buf, sizeof buf, "\\x%02x", cp);
-            out += buf;
-        } else if (cp < 0x80 || printable(cp)) {
-            lex::append_utf8(out, cp);
-        } else {
-            if (cp <= 0xFF) snprintf(buf, sizeof buf, "\\x%02x", cp);
-            else if (cp <= 0xFFFF) snprintf(buf, sizeof buf, "\\u%04x", cp);
-            else snprintf(buf, sizeof buf, "\\U%08x", cp);
-            out += buf;
-        }
-    }
-    out += q;
-    return out;
-}
 
 class Unparser {
 public:
@@ -213,7 +167,7 @@ public:
             std::string body;
             fstring_body(e, body);
             out += 'f';
-            out += str_repr(body);
+            out += lex::repr_text(body);
             break;
         }
         case ExprKind::Constant: constant(e->as<Constant>()); break;
@@ -422,7 +376,7 @@ private:
         case ConstKind::Complex: out += imag_text(c->float_value); break;
         case ConstKind::Str:
             if (c->u_prefix) out += 'u';
-            out += str_repr(c->text);
+            out += lex::repr_text(c->text);
             break;
         case ConstKind::Bytes: out += vm::const_repr(vm::Constant{vm::BytesConst{c->text}}); break;
         }

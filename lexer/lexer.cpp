@@ -3,6 +3,7 @@
 // number scanning, and the tokenizer's error messages.
 #include "lexer/lexer.hpp"
 
+#include <cstdio>
 #include <cstring>
 
 #include <utf8proc.h>
@@ -37,17 +38,6 @@ bool is_xid_continue(uint32_t cp) {
     }
 }
 
-bool is_printable(uint32_t cp) {
-    if (cp == ' ') return true;
-    switch (utf8proc_category(static_cast<utf8proc_int32_t>(cp))) {
-    case UTF8PROC_CATEGORY_CC: case UTF8PROC_CATEGORY_CF: case UTF8PROC_CATEGORY_CS:
-    case UTF8PROC_CATEGORY_CO: case UTF8PROC_CATEGORY_CN: case UTF8PROC_CATEGORY_ZL:
-    case UTF8PROC_CATEGORY_ZP: case UTF8PROC_CATEGORY_ZS:
-        return false;
-    default:
-        return true;
-    }
-}
 
 std::string hex_cp(uint32_t cp) {
     char buf[16];
@@ -691,6 +681,53 @@ LexOutput tokenize(const SourceFile& src) {
 LexOutput tokenize_fragment(const SourceFile& src, size_t begin, size_t end, int line, size_t line_start) {
     Scanner s(src, begin, end, line, line_start, true);
     return s.run();
+}
+
+// str.isprintable() for one code point.
+bool is_printable(uint32_t cp) {
+    if (cp == ' ') return true;
+    switch (utf8proc_category(static_cast<utf8proc_int32_t>(cp))) {
+    case UTF8PROC_CATEGORY_CC: case UTF8PROC_CATEGORY_CF: case UTF8PROC_CATEGORY_CS:
+    case UTF8PROC_CATEGORY_CO: case UTF8PROC_CATEGORY_CN: case UTF8PROC_CATEGORY_ZL:
+    case UTF8PROC_CATEGORY_ZP: case UTF8PROC_CATEGORY_ZS:
+        return false;
+    default:
+        return true;
+    }
+}
+
+// repr() of a str given as UTF-8, quoted and escaped as CPython does.
+std::string repr_text(const std::string& s) {
+    bool has_sq = s.find('\'') != std::string::npos, has_dq = s.find('"') != std::string::npos;
+    char q = (has_sq && !has_dq) ? '"' : '\'';
+    std::string out(1, q);
+    const char* p = s.data();
+    const char* e = p + s.size();
+    char buf[16];
+    while (p < e) {
+        uint32_t cp = decode_utf8(p, e);
+        if (cp == static_cast<uint32_t>(q) || cp == '\\') {
+            out += '\\';
+            out += static_cast<char>(cp);
+        } else if (cp == '\t') out += "\\t";
+        else if (cp == '\n') out += "\\n";
+        else if (cp == '\r') out += "\\r";
+        else if (cp < 0x20 || cp == 0x7F) {
+            snprintf(buf, sizeof buf, "\\x%02x", cp);
+            out += buf;
+        } else if (cp < 0x80) {
+            out += static_cast<char>(cp);
+        } else if (is_printable(cp)) {
+            append_utf8(out, cp);
+        } else {
+            if (cp <= 0xFF) snprintf(buf, sizeof buf, "\\x%02x", cp);
+            else if (cp <= 0xFFFF) snprintf(buf, sizeof buf, "\\u%04x", cp);
+            else snprintf(buf, sizeof buf, "\\U%08x", cp);
+            out += buf;
+        }
+    }
+    out += q;
+    return out;
 }
 
 }  // namespace asy::lex

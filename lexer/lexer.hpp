@@ -64,6 +64,9 @@ NumberValue parse_number(std::string_view text);
 uint32_t decode_utf8(const char*& p, const char* end);
 void append_utf8(std::string& out, uint32_t cp);
 size_t count_code_points(std::string_view s);
+// str.isprintable() of one code point, and repr() of UTF-8 text (as CPython quotes/escapes).
+bool is_printable(uint32_t cp);
+std::string repr_text(const std::string& s);
 // Code point of a Unicode character name (as \N{...}); kNoSuchName when unknown.
 constexpr uint32_t kNoSuchName = 0xFFFFFFFFu;
 uint32_t lookup_unicode_name(std::string_view name);

@@ -15,51 +15,6 @@ using namespace asy::ast;
 
 namespace {
 
-bool py_printable(uint32_t cp) {
-    if (cp == ' ') return true;
-    switch (utf8proc_category(static_cast<utf8proc_int32_t>(cp))) {
-    case UTF8PROC_CATEGORY_CC: case UTF8PROC_CATEGORY_CF: case UTF8PROC_CATEGORY_CS:
-    case UTF8PROC_CATEGORY_CO: case UTF8PROC_CATEGORY_CN: case UTF8PROC_CATEGORY_ZL:
-    case UTF8PROC_CATEGORY_ZP: case UTF8PROC_CATEGORY_ZS:
-        return false;
-    default:
-        return true;
-    }
-}
-
-std::string repr_str(const std::string& s) {
-    bool has_sq = s.find('\'') != std::string::npos, has_dq = s.find('"') != std::string::npos;
-    char q = (has_sq && !has_dq) ? '"' : '\'';
-    std::string out(1, q);
-    const char* p = s.data();
-    const char* e = p + s.size();
-    char buf[16];
-    while (p < e) {
-        uint32_t cp = lex::decode_utf8(p, e);
-        if (cp == static_cast<uint32_t>(q) || cp == '\\') {
-            out += '\\';
-            out += static_cast<char>(cp);
-        } else if (cp == '\t') out += "\\t";
-        else if (cp == '\n') out += "\\n";
-        else if (cp == '\r') out += "\\r";
-        else if (cp < 0x20 || cp == 0x7F) {
-            snprintf(buf, sizeof buf, "\\x%02x", cp);
-            out += buf;
-        } else if (cp < 0x80) {
-            out += static_cast<char>(cp);
-        } else if (py_printable(cp)) {
-            lex::append_utf8(out, cp);
-        } else {
-            if (cp <= 0xFF) snprintf(buf, sizeof buf, "\\x%02x", cp);
-            else if (cp <= 0xFFFF) snprintf(buf, sizeof buf, "\\u%04x", cp);
-            else snprintf(buf, sizeof buf, "\\U%08x", cp);
-            out += buf;
-        }
-    }
-    out += q;
-    return out;
-}
-
 std::string repr_bytes(const std::string& s) {
     bool has_sq = s.find('\'') != std::string::npos, has_dq = s.find('"') != std::string::npos;
     char q = (has_sq && !has_dq) ? '"' : '\'';
@@ -504,7 +459,7 @@ private:
     }
     void sfield(const char* name, const std::string& s) {
         field(name);
-        out += repr_str(s);
+        out += lex::repr_text(s);
     }
     template <class V, class F> void list(const V& v, F f) {
         out += '[';
@@ -522,7 +477,7 @@ private:
     }
     void names(const std::vector<std::string>& v) {
         field("names");
-        list(v, [&](const std::string& s) { out += repr_str(s); });
+        list(v, [&](const std::string& s) { out += lex::repr_text(s); });
     }
     void aliases(const std::vector<Alias>& v) {
         field("names");
@@ -605,7 +560,7 @@ private:
             out += 'j';
             break;
         }
-        case ConstKind::Str: out += repr_str(c->text); break;
+        case ConstKind::Str: out += lex::repr_text(c->text); break;
         case ConstKind::Bytes: out += repr_bytes(c->text); break;
         }
     }
@@ -629,7 +584,7 @@ private:
             efield("cls", p->cls);
             patterns("patterns", p->patterns);
             field("kwd_attrs");
-            list(p->kwd_attrs, [&](const std::string& s) { out += repr_str(s); });
+            list(p->kwd_attrs, [&](const std::string& s) { out += lex::repr_text(s); });
             patterns("kwd_patterns", p->kwd_patterns);
             break;
         case PatternKind::MatchStar:
