@@ -30,7 +30,7 @@ done
 
 # ---- 1. Debian packages (see docs/dependencies.md for why each one) -------------------------
 packages=(cmake ninja-build g++ pkg-config catch2 libgmp-dev libutf8proc-dev libedit-dev
-          libuv1-dev libcurl4-openssl-dev libre2-dev ccache python3
+          libuv1-dev libcurl4-openssl-dev libre2-dev libmimalloc-dev ccache python3
           python3-uvloop)  # python3-uvloop: only for bench/run.py's async column (optional)
 missing=()
 for p in "${packages[@]}"; do
