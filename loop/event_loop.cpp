@@ -107,6 +107,7 @@ void EventLoop::trace(vm::Tracer& t) {
         t.mark(c.args);
     }
     if (workers_) workers_->trace(t);
+    t.mark(asyncio_state);
 }
 
 std::vector<Completion> EventLoop::wait(double timeout, bool* deadlock) {

@@ -91,6 +91,10 @@ public:
     // in ~EventLoop so it can close its uv handles while the uv loop is still open.
     std::shared_ptr<void> curl;
 
+    // The asyncio module's per-VM native state (stdlib/asyncio_core.hpp), a GC object this loop
+    // keeps alive; null until `_asyncio` is imported.
+    vm::Obj* asyncio_state = nullptr;
+
     // The loop of a VM, created on first use.
     static EventLoop& of(vm::VM& vm);
 

@@ -12,6 +12,7 @@ const NativeModule kModules[] = {
     {"time", init_time_module},
     {"math", init_math_module},
     {"_asyloop", init_asyloop_module},
+    {"_asyncio", init_asyncio_module},
     {"traceback", init_traceback_module},
     {"_random", init_random_core_module},
     {"_os", init_os_core_module},

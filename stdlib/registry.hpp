@@ -27,6 +27,7 @@ bool init_sys_module(vm::VM& vm, vm::Module* m);
 bool init_time_module(vm::VM& vm, vm::Module* m);
 bool init_math_module(vm::VM& vm, vm::Module* m);
 bool init_asyloop_module(vm::VM& vm, vm::Module* m);
+bool init_asyncio_module(vm::VM& vm, vm::Module* m);
 bool init_traceback_module(vm::VM& vm, vm::Module* m);
 bool init_random_core_module(vm::VM& vm, vm::Module* m);
 bool init_os_core_module(vm::VM& vm, vm::Module* m);
