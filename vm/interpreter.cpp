@@ -342,6 +342,35 @@ ASY_HOT_INLINE bool fast_index(int64_t i, size_t n, size_t* out) {
     return nullptr;
 }
 
+// LOAD_GLOBAL's miss path: the lookup (globals, then builtins; NameError) and the cache fill
+// with the entry's position, found by pointer (the interned name) so the hit test stays a
+// pointer compare; a name stored under an equal non-interned key is looked up every time.
+[[gnu::noinline]] Value load_global_slow(VM& vm, Dict* globals, Dict* builtins, Str* name, InlineCache* c) {
+    auto position = [&](Dict* d) -> int64_t {
+        auto& es = d->entries;
+        for (size_t i = 0; i < es.size(); ++i)
+            if (es[i].key.is_obj() && es[i].key.o == name) return static_cast<int64_t>(i);
+        return -1;
+    };
+    Value v = dict_get_str(globals, name);
+    if (!v.is_empty()) {
+        int64_t ix = position(globals);
+        c->key = globals;
+        c->kind = ix >= 0 ? cache::kGlobal : cache::kEmpty;
+        c->version2 = static_cast<uint64_t>(ix);
+        return v;
+    }
+    v = dict_get_str(builtins, name);
+    if (v.is_empty()) return interp::name_error(vm, name);
+    int64_t ix = position(builtins);
+    c->key = globals;
+    c->version = globals->version;
+    c->key2 = builtins;
+    c->kind = ix >= 0 ? cache::kBuiltin : cache::kEmpty;
+    c->version2 = static_cast<uint64_t>(ix);
+    return v;
+}
+
 ASY_HOT_INLINE Dict::Entry* inst_attr_entry(Dict* d, Str* name, InlineCache* c) {
     auto& es = d->entries;
     size_t h = static_cast<size_t>(c->version2);
@@ -540,28 +569,32 @@ dispatch:
         ASY_NEXT();
     }
     ASY_CASE(LOAD_GLOBAL) {
+        // The cache holds the entry position (value.i) in globals (kGlobal) or builtins
+        // (kBuiltin): a globals hit is still valid while that entry holds the interned name
+        // itself; a builtins hit also needs the globals' key set unchanged (versions change only
+        // with the key set, so rebinding a global does not invalidate anything).
         Str* name = names[arg];
         InlineCache* c = cache::slot(co, static_cast<uint32_t>(ip - code_start - 1));
-        if (c->key == f->globals && c->version == f->globals->version && c->key2 == f->builtins &&
-            c->version2 == f->builtins->version) {
-            PUSH(c->value);
-            ASY_NEXT();
-        }
-        Value v = dict_get_str(f->globals, name);
-        if (v.is_empty()) {
-            v = dict_get_str(f->builtins, name);
-            if (v.is_empty()) {
-                SAVE_STATE();
-                interp::name_error(vm, name);
-                goto error;
+        if (c->key == f->globals) {
+            size_t ix = static_cast<size_t>(c->version2);
+            if (c->kind == cache::kGlobal) {
+                auto& es = f->globals->entries;
+                if (ix < es.size() && es[ix].key.is_obj() && es[ix].key.o == name) {
+                    PUSH(es[ix].value);
+                    ASY_NEXT();
+                }
+            } else if (c->kind == cache::kBuiltin && c->version == f->globals->version &&
+                       c->key2 == f->builtins) {
+                auto& es = f->builtins->entries;
+                if (ix < es.size() && es[ix].key.is_obj() && es[ix].key.o == name) {
+                    PUSH(es[ix].value);
+                    ASY_NEXT();
+                }
             }
         }
-        c->key = f->globals;
-        c->version = f->globals->version;
-        c->key2 = f->builtins;
-        c->version2 = f->builtins->version;
-        c->value = v;
-        c->kind = cache::kGlobal;
+        SAVE_STATE();
+        Value v = load_global_slow(vm, f->globals, f->builtins, name, c);
+        if (v.is_empty()) goto error;
         PUSH(v);
         ASY_NEXT();
     }
@@ -619,8 +652,7 @@ dispatch:
             size_t h = static_cast<size_t>(c->version2);
             if (f->locals->type == vm.types.dict && h < es.size() && es[h].key.is_obj() &&
                 es[h].key.o == names[arg]) {
-                es[h].value = TOP();
-                f->locals->version++;
+                es[h].value = TOP();   // a value update: the dict's keys version stays
                 --sp;
                 ASY_NEXT();
             }
@@ -677,7 +709,6 @@ dispatch:
                     size_t h = static_cast<size_t>(c->version2);
                     if (h < d->entries.size() && d->entries[h].key.is_obj() && d->entries[h].key.o == names[arg]) {
                         d->entries[h].value = PEEK(2);
-                        d->version++;
                     } else {
                         // Usually a new attribute (in __init__): it lands at the end.
                         dict_set_str(vm, d, names[arg], PEEK(2));

@@ -13,7 +13,9 @@ enum Kind : uint8_t {
     kEmpty = 0,
     kInstDict,     // default __getattribute__/__setattr__, name nowhere on the MRO: use obj.__dict__
     kMethod,       // LOAD_METHOD: plain function/method `value` found on the type (non-data)
-    kGlobal,       // LOAD_GLOBAL: `value` from globals `key`/builtins `key2` at their versions
+    kGlobal,       // LOAD_GLOBAL: the name is globals `key`'s entry at position version2
+    kBuiltin,      // LOAD_GLOBAL: builtins `key2`'s entry version2, while globals `key` keeps
+                   // keys version `version` (the name still absent from it)
     kUncacheable,  // tried once and found ineligible (e.g. property, __getattr__ override)
     kInit,         // CALL of class `key`: object.__new__ then the plain Python __init__ `value`
 };

@@ -70,7 +70,9 @@ struct Dict : Obj {
     Entries entries;
     int32_t* index = nullptr;     // null for small dicts, else -1 empty, -2 deleted (tombstone),
                                   // else entry position
-    uint64_t version = 0;         // bumped on every mutation (iteration checks, caches)
+    uint64_t version = 0;         // keys version: bumped when the key set or entry positions
+                                  // change (not on value updates), so LOAD_GLOBAL caches that
+                                  // hold an entry position survive `counter += 1` on a global
 
     ~Dict() override;
     void trace(Tracer& t) override;

@@ -262,8 +262,7 @@ bool dict_set(VM& vm, Dict* d, Value key, Value value) {
     int r = lookup(vm, d, key, hash, &slot, &ix);
     if (r < 0) return false;
     if (r > 0) {
-        d->entries[ix].value = value;
-        d->version++;
+        d->entries[ix].value = value;   // same key set: version unchanged (see Dict::version)
         return true;
     }
     insert_new(vm, d, key, hash, value);
@@ -297,7 +296,6 @@ void dict_set_str(VM& vm, Dict* d, Str* key, Value value) {
     int32_t e = lookup_str(d, key, hash, &slot);
     if (e >= 0) {
         d->entries[e].value = value;
-        d->version++;
         return;
     }
     insert_new(vm, d, Value::object(key), hash, value);
@@ -369,7 +367,6 @@ static bool dict_merge(VM& vm, Dict* d, Dict* src, bool override_existing) {
         if (r > 0) {
             if (override_existing) {
                 d->entries[ix].value = e.value;
-                d->version++;
             }
         } else {
             insert_new(vm, d, e.key, e.hash, e.value);
