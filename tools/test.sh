@@ -3,10 +3,13 @@
 # ctest's summary, "N% tests passed, M tests failed out of K"; the exit status is non-zero on
 # any failure.
 #
-# usage: tools/test.sh [--sanitize | --all] [-- extra ctest args, e.g. -R script/]
-#   (default)   build/ (RelWithDebInfo)
-#   --sanitize  build-asan/ with AddressSanitizer, UBSan and GC stress
-#   --all       the normal run, then the sanitize run
+# usage: tools/test.sh [--sanitize | --all] [--build-dir DIR] [--no-build] [-- extra ctest args]
+#   (default)        build/ (RelWithDebInfo)
+#   --sanitize       build-asan/ with AddressSanitizer, UBSan and GC stress (~100x slower)
+#   --all            the normal run, then the sanitize run
+#   --build-dir DIR  use DIR instead of build/ or build-asan/ (not with --all)
+#   --no-build       run ctest in the existing tree as it is (no configure/build step)
+# Extra ctest args select tests, e.g. `-- -R script/8`.
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -14,15 +17,23 @@ cd "$root"
 
 modes=(normal)
 ctest_extra=()
+build_dir_override=""
+do_build=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --sanitize) modes=(sanitize); shift ;;
         --all) modes=(normal sanitize); shift ;;
+        --build-dir) build_dir_override=${2:?--build-dir needs a directory}; shift 2 ;;
+        --no-build) do_build=0; shift ;;
         --) shift; ctest_extra+=("$@"); break ;;
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
         *) echo "test.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
+if [ -n "$build_dir_override" ] && [ ${#modes[@]} -gt 1 ]; then
+    echo "test.sh: --build-dir names one tree; it cannot be used with --all" >&2
+    exit 2
+fi
 
 # Sanitizer reports fail the test that triggers them; leaks count too (the VM frees its heap).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
@@ -34,9 +45,15 @@ run_mode() {
         dir=build-asan
         flags=(--sanitize)
     fi
+    [ -n "$build_dir_override" ] && dir=$build_dir_override
     echo "=== test.sh: $mode build in $dir/"
-    if ! tools/setup.sh --no-run --build-dir "$dir" "${flags[@]}"; then
-        echo "test.sh: the $mode build failed"
+    if [ "$do_build" -eq 1 ]; then
+        if ! tools/setup.sh --no-run --build-dir "$dir" "${flags[@]}"; then
+            echo "test.sh: the $mode build failed"
+            return 1
+        fi
+    elif [ ! -f "$dir/CTestTestfile.cmake" ]; then
+        echo "test.sh: --no-build, but $dir/ is not a configured build tree"
         return 1
     fi
     if [ "$mode" = sanitize ]; then
