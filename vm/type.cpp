@@ -261,10 +261,6 @@ static int subclass_check(VM& vm, Value sub, Value cls, const char* fname) {
         vm.raise_format(vm.exc.TypeError, "%s() argument 2 cannot be a parameterized generic", fname);
         return -1;
     }
-    if (cls.is_obj() && cls.o->type == vm.types.generic_alias) {
-        vm.raise_format(vm.exc.TypeError, "%s() argument 2 cannot be a parameterized generic", fname);
-        return -1;
-    }
     if (cls.is_obj() && cls.o->type->layout == Layout::Tuple) {
         Tuple* t = static_cast<Tuple*>(cls.o);
         for (size_t i = 0; i < t->items.size(); ++i) {
@@ -286,6 +282,13 @@ static int subclass_check(VM& vm, Value sub, Value cls, const char* fname) {
             return -1;
         }
         return is_subtype(as_type(sub), as_type(cls)) ? 1 : 0;
+    }
+    // Any other object may answer through its type's __subclasscheck__ (typing's aliases).
+    Value chk = lookup_special(vm, cls, vm.names.__subclasscheck__);
+    if (!chk.is_empty()) {
+        Value r = call_descriptor(vm, chk, cls, &sub, 1);
+        if (r.is_empty()) return -1;
+        return truthy(vm, r);
     }
     if (!is_type_obj(sub)) {
         vm.raise_format(vm.exc.TypeError, "%s() arg 1 must be a class", fname);
@@ -622,13 +625,43 @@ static Value type_init(VM& vm, const Args& a) {
     return Value::none();
 }
 
+// PEP 560: a base that is not a class may stand for others through __mro_entries__(bases)
+// (typing.List[int] -> list). Returns `bases` itself when nothing was replaced, nullptr on error.
+static Tuple* resolve_mro_entries(VM& vm, Tuple* bases) {
+    std::vector<Value> resolved;
+    bool changed = false;
+    for (size_t i = 0; i < bases->items.size(); ++i) {
+        Value b = bases->items[i];
+        if (!is_type_obj(b)) {
+            Value meth = get_attr_opt(vm, b, vm.intern("__mro_entries__"));
+            if (vm.has_pending()) return nullptr;
+            if (!meth.is_empty()) {
+                Value r = call_pos(vm, meth, {Value::object(bases)});
+                if (r.is_empty()) return nullptr;
+                if (!(r.is_obj() && r.o->type->layout == Layout::Tuple)) {
+                    vm.raise(vm.exc.TypeError, "__mro_entries__ must return a tuple");
+                    return nullptr;
+                }
+                Tuple* entries = static_cast<Tuple*>(r.o);
+                resolved.insert(resolved.end(), entries->items.begin(), entries->items.end());
+                changed = true;
+                continue;
+            }
+        }
+        resolved.push_back(b);
+    }
+    return changed ? new_tuple(vm, resolved.data(), resolved.size()) : bases;
+}
+
 Value build_class(VM& vm, const Args& a) {
     if (a.npos < 2) return vm.raise(vm.exc.TypeError, "__build_class__: not enough arguments");
     Value func = a.pos[0], name = a.pos[1];
     if (!(func.is_obj() && func.o->type == vm.types.function))
         return vm.raise(vm.exc.TypeError, "__build_class__: func must be a function");
     if (!is_str_value(name)) return vm.raise(vm.exc.TypeError, "__build_class__: name is not a string");
-    Tuple* bases = new_tuple(vm, a.pos + 2, a.npos - 2);
+    Tuple* orig_bases = new_tuple(vm, a.pos + 2, a.npos - 2);
+    Tuple* bases = resolve_mro_entries(vm, orig_bases);
+    if (!bases) return Value::empty();
     // Split off metaclass=; the other keywords go to the metaclass and __init_subclass__.
     Value meta;
     std::vector<Value> kwvals;
@@ -678,6 +711,9 @@ Value build_class(VM& vm, const Args& a) {
         return vm.raise_format(vm.exc.TypeError, "%s.__prepare__() must return a mapping, not %s",
                                is_type_obj(meta) ? as_type(meta)->name->s.c_str() : "<metaclass>",
                                type_name(vm, ns).c_str());
+    if (bases != orig_bases &&
+        !set_item(vm, ns, Value::object(vm.intern("__orig_bases__")), Value::object(orig_bases)))
+        return Value::empty();
     Value body = call_with_locals(vm, static_cast<Function*>(func.o), static_cast<Dict*>(ns.o));
     if (body.is_empty()) return body;
     std::vector<Value> margs = {name, Value::object(bases), ns};
