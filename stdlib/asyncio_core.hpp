@@ -38,9 +38,9 @@ struct FutureObj : Obj {
     bool log_tb = false;         // _log_traceback
     bool cb0_wake = false;
     bool is_task = false;
+    bool has_exc = false;        // finished with an exception: `result` holds it
     Obj* loop = nullptr;
-    Value result;                // Empty until finished with a result
-    Value exception;             // Empty unless finished with an exception
+    Value result;                // the result or (has_exc) the exception; Empty while pending
     Value cb0;                   // first done callback (most futures get exactly one)
     std::unique_ptr<FutureExtra> extra;
 
@@ -70,19 +70,23 @@ struct FutureIter : Obj {
     void trace(Tracer& t) override { t.mark(fut); }
 };
 
-// _asyncio.Handle / TimerHandle: a callback scheduled with call_soon / call_at.
+// _asyncio.Handle / TimerHandle: a callback scheduled with call_soon / call_at. Up to two
+// arguments live inline (call_later(d, cb, fut, result) and most call_soon calls need no tuple).
+constexpr uint8_t kArgsTuple = 255;  // HandleObj::nargs: `a0` holds the arguments tuple
 struct HandleObj : Obj {
     bool cancelled = false;
     bool is_timer = false;
     bool scheduled = false;      // timers: in the loop's heap
+    uint8_t nargs = 0;           // arguments inline in a0/a1, or kArgsTuple
     Value callback;              // Empty once cancelled (reads as None)
-    Value args;                  // a tuple; Empty once cancelled
+    Value a0, a1;
     Obj* loop = nullptr;
     double when = 0;             // timers: `when_v` as a number, the heap's key
     Value when_v;
     void trace(Tracer& t) override {
         t.mark(callback);
-        t.mark(args);
+        t.mark(a0);
+        t.mark(a1);
         t.mark(loop);
         t.mark(when_v);
     }
@@ -164,9 +168,10 @@ bool task_wakeup(VM& vm, TaskObj* t, Value fut);
 inline LoopCoreObj* core_of(State& st, Obj* loop) {
     return loop != nullptr && is_subtype(loop->type, st.core_type) ? static_cast<LoopCoreObj*>(loop) : nullptr;
 }
-// A new Handle/TimerHandle (asyncio_handle.cpp).
+// A new Handle/TimerHandle (asyncio_handle.cpp): `args` a tuple, or `n` values in `argv`.
 HandleObj* new_handle(VM& vm, Value callback, Value args, Obj* loop);
-HandleObj* new_timer(VM& vm, Value when, double when_d, Value callback, Value args, Obj* loop);
+HandleObj* new_handle(VM& vm, Value callback, const Value* argv, size_t n, Obj* loop);
+HandleObj* new_timer(VM& vm, Value when, double when_d, Value callback, const Value* argv, size_t n, Obj* loop);
 // Handle._run: call the callback; report its exception to the loop's exception handler
 // (SystemExit/KeyboardInterrupt propagate: false with it pending).
 bool handle_run(VM& vm, HandleObj* h);

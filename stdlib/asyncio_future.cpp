@@ -10,7 +10,6 @@ namespace asy::stdlib::aio {
 void FutureObj::trace(Tracer& t) {
     t.mark(loop);
     t.mark(result);
-    t.mark(exception);
     t.mark(cb0);
     if (extra) {
         for (auto& c : extra->more) t.mark(c.fn);
@@ -97,8 +96,8 @@ Value fut_result(VM& vm, const Args& a) {
     }
     if (f->state != FutState::Finished) return raise_invalid(vm, "Result is not set.");
     f->log_tb = false;
-    if (!f->exception.is_empty()) return vm.raise_value(f->exception);
-    return f->result;
+    if (f->has_exc) return vm.raise_value(f->result);
+    return f->result.is_empty() ? Value::none() : f->result;
 }
 
 Value fut_exception(VM& vm, const Args& a) {
@@ -110,7 +109,7 @@ Value fut_exception(VM& vm, const Args& a) {
     }
     if (f->state != FutState::Finished) return raise_invalid(vm, "Exception is not set.");
     f->log_tb = false;
-    return f->exception.is_empty() ? Value::none() : f->exception;
+    return f->has_exc ? f->result : Value::none();
 }
 
 Value fut_add_done_callback(VM& vm, const Args& a) {
@@ -289,11 +288,11 @@ Value get_loop(VM& vm, Value obj, GetSetDescr*) {
 }
 Value get_result(VM& vm, Value obj, GetSetDescr*) {
     FutureObj* f = get_self(vm, obj);
-    return f == nullptr ? Value::empty() : or_none(f->result);
+    return f == nullptr ? Value::empty() : (f->has_exc ? Value::none() : or_none(f->result));
 }
 Value get_exception(VM& vm, Value obj, GetSetDescr*) {
     FutureObj* f = get_self(vm, obj);
-    return f == nullptr ? Value::empty() : or_none(f->exception);
+    return f == nullptr ? Value::empty() : (f->has_exc ? f->result : Value::none());
 }
 Value get_callbacks(VM& vm, Value obj, GetSetDescr*) {
     FutureObj* f = get_self(vm, obj);
@@ -475,7 +474,8 @@ bool future_set_result(VM& vm, FutureObj* f, Value result) {
 }
 
 bool future_set_exception(VM& vm, FutureObj* f, Value exc) {
-    f->exception = exc;
+    f->result = exc;
+    f->has_exc = !exc.is_none();
     f->state = FutState::Finished;
     if (!schedule_callbacks(vm, f)) return false;
     f->log_tb = true;

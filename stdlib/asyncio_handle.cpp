@@ -25,6 +25,26 @@ HandleObj* self_of(VM& vm, const Args& a, bool timer, const char* method) {
 
 Value or_none(Value v) { return v.is_empty() ? Value::none() : v; }
 
+// The handle's arguments as `_args` shows them: a tuple, or None once cancelled.
+Value args_value(VM& vm, HandleObj* h) {
+    if (h->nargs == kArgsTuple) return or_none(h->a0);
+    if (h->cancelled) return Value::none();
+    Value items[] = {h->a0, h->a1};
+    return Value::object(new_tuple(vm, items, h->nargs));
+}
+
+// Store `n` arguments (inline when they fit, else as a tuple).
+void set_args(VM& vm, HandleObj* h, const Value* argv, size_t n) {
+    if (n <= 2) {
+        h->nargs = static_cast<uint8_t>(n);
+        if (n > 0) h->a0 = argv[0];
+        if (n > 1) h->a1 = argv[1];
+    } else {
+        h->nargs = kArgsTuple;
+        h->a0 = Value::object(new_tuple(vm, argv, n));
+    }
+}
+
 // asyncio's _format_callback: the callback's __qualname__ or __name__, else its repr.
 Str* format_callback(VM& vm, Value cb) {
     cb = or_none(cb);
@@ -54,7 +74,8 @@ void cancel_plain(HandleObj* h) {
     if (!h->cancelled) {
         h->cancelled = true;
         h->callback = Value::empty();
-        h->args = Value::empty();
+        h->nargs = 0;
+        h->a0 = h->a1 = Value::empty();
     }
 }
 
@@ -119,14 +140,16 @@ Value h_init(VM& vm, const Args& a) {
         h->when_v = v[0];
         h->when = d;
         h->callback = v[1];
-        h->args = v[2];
+        h->nargs = kArgsTuple;
+        h->a0 = v[2];
         h->loop = v[3].is_obj() ? v[3].o : nullptr;
     } else {
         static const char* const kNames[] = {"callback", "args", "loop", "context", nullptr};
         Value v[4];
         if (!parse_args(vm, b, "Handle", kNames, 3, v)) return Value::empty();
         h->callback = v[0];
-        h->args = v[1];
+        h->nargs = kArgsTuple;
+        h->a0 = v[1];
         h->loop = v[2].is_obj() ? v[2].o : nullptr;
     }
     return Value::none();
@@ -146,7 +169,11 @@ int timer_equal(VM& vm, HandleObj* h, HandleObj* o) {
     if (r <= 0) return r;
     r = equals(vm, or_none(h->callback), or_none(o->callback));
     if (r <= 0) return r;
-    r = equals(vm, or_none(h->args), or_none(o->args));
+    Value ha = args_value(vm, h);
+    if (ha.is_obj()) vm.heap.pin(ha.o);
+    Value oa = args_value(vm, o);
+    if (oa.is_obj()) vm.heap.pin(oa.o);
+    r = equals(vm, ha, oa);
     if (r <= 0) return r;
     return h->cancelled == o->cancelled;
 }
@@ -204,7 +231,7 @@ Value get_callback(VM& vm, Value obj, GetSetDescr*) {
 }
 Value get_args(VM& vm, Value obj, GetSetDescr*) {
     HandleObj* h = get_self(vm, obj);
-    return h == nullptr ? Value::empty() : or_none(h->args);
+    return h == nullptr ? Value::empty() : args_value(vm, h);
 }
 Value get_cancelled(VM& vm, Value obj, GetSetDescr*) {
     HandleObj* h = get_self(vm, obj);
@@ -228,19 +255,28 @@ Value get_scheduled(VM& vm, Value obj, GetSetDescr*) {
 HandleObj* new_handle(VM& vm, Value callback, Value args, Obj* loop) {
     HandleObj* h = vm.alloc<HandleObj>(state(vm).handle_type);
     h->callback = callback;
-    h->args = args;
+    h->nargs = kArgsTuple;
+    h->a0 = args;
     h->loop = loop;
     return h;
 }
 
-HandleObj* new_timer(VM& vm, Value when, double when_d, Value callback, Value args, Obj* loop) {
+HandleObj* new_handle(VM& vm, Value callback, const Value* argv, size_t n, Obj* loop) {
+    HandleObj* h = vm.alloc<HandleObj>(state(vm).handle_type);
+    h->callback = callback;
+    h->loop = loop;
+    set_args(vm, h, argv, n);
+    return h;
+}
+
+HandleObj* new_timer(VM& vm, Value when, double when_d, Value callback, const Value* argv, size_t n, Obj* loop) {
     HandleObj* h = vm.alloc<HandleObj>(state(vm).timer_type);
     h->is_timer = true;
     h->when_v = when;
     h->when = when_d;
     h->callback = callback;
-    h->args = args;
     h->loop = loop;
+    set_args(vm, h, argv, n);
     return h;
 }
 
@@ -270,11 +306,14 @@ bool report_callback_error(VM& vm, Obj* loop, Value callback, Value args, Value 
 }
 
 bool handle_run(VM& vm, HandleObj* h) {
-    Value cb = h->callback, args = h->args;
+    Value cb = h->callback;
     if (cb.is_empty()) cb = Value::none();
     Value r;
-    if (args.is_obj() && args.o->type == vm.types.tuple) {
-        Tuple* t = static_cast<Tuple*>(args.o);
+    if (h->nargs != kArgsTuple) {
+        Value argv[] = {h->a0, h->a1};
+        r = vm.call(cb, argv, h->nargs);
+    } else if (h->a0.is_obj() && h->a0.o->type == vm.types.tuple) {
+        Tuple* t = static_cast<Tuple*>(h->a0.o);
         r = vm.call(cb, t->items.data(), t->items.size());
     } else {
         r = vm.call(cb, nullptr, 0);

@@ -95,18 +95,18 @@ bool debug_check(VM& vm, LoopCoreObj* c, Value callback, const char* method) {
                            {callback, Value::object(vm.intern(method))}).is_empty();
 }
 
-// The positional arguments after the first `skip` as a tuple; a `context` keyword is accepted.
-Tuple* rest_args(VM& vm, const Args& a, uint32_t skip, const char* fname) {
+// Keywords of call_soon/call_at: only `context` is accepted (and ignored).
+bool check_context_kw(VM& vm, const Args& a, const char* fname) {
     uint32_t nkw = a.nkw();
     for (uint32_t i = 0; i < nkw; ++i) {
         Str* k = static_cast<Str*>(a.kwnames->items[i].o);
         if (k->view() != "context") {
             vm.raise_format(vm.exc.TypeError, "%s() got an unexpected keyword argument '%s'", fname,
                             std::string(k->view()).c_str());
-            return nullptr;
+            return false;
         }
     }
-    return new_tuple(vm, a.pos + skip, a.npos - skip);
+    return true;
 }
 
 Value core_call_soon(VM& vm, const Args& a) {
@@ -114,9 +114,8 @@ Value core_call_soon(VM& vm, const Args& a) {
     if (c == nullptr) return Value::empty();
     if (a.npos < 2) return vm.raise(vm.exc.TypeError, "call_soon() missing 1 required positional argument: 'callback'");
     if (!check_closed(vm, c) || !debug_check(vm, c, a.pos[1], "call_soon")) return Value::empty();
-    Tuple* args = rest_args(vm, a, 2, "call_soon");
-    if (args == nullptr) return Value::empty();
-    HandleObj* h = new_handle(vm, a.pos[1], Value::object(args), c);
+    if (!check_context_kw(vm, a, "call_soon")) return Value::empty();
+    HandleObj* h = new_handle(vm, a.pos[1], a.pos + 2, a.npos - 2, c);
     c->push(EntryKind::Handle, Value::object(h));
     return Value::object(h);
 }
@@ -133,9 +132,8 @@ Value call_at_impl(VM& vm, LoopCoreObj* c, Value when, const Args& a) {
     if (!check_closed(vm, c) || !debug_check(vm, c, a.pos[2], "call_at")) return Value::empty();
     double d = 0;
     if (!to_double(vm, when, &d)) return Value::empty();
-    Tuple* args = rest_args(vm, a, 3, "call_at");
-    if (args == nullptr) return Value::empty();
-    HandleObj* h = new_timer(vm, when, d, a.pos[2], Value::object(args), c);
+    if (!check_context_kw(vm, a, "call_at")) return Value::empty();
+    HandleObj* h = new_timer(vm, when, d, a.pos[2], a.pos + 3, a.npos - 3, c);
     heap_push(c->timers, h);
     h->scheduled = true;
     return Value::object(h);

@@ -260,10 +260,10 @@ bool task_wakeup(VM& vm, TaskObj* t, Value fut) {
     State& st = state(vm);
     if (is_future(st, fut)) {
         FutureObj* f = as_future(fut);
-        if (f->state == FutState::Finished && f->exception.is_empty()) return task_step(vm, t, Value::empty());
+        if (f->state == FutState::Finished && !f->has_exc) return task_step(vm, t, Value::empty());
         if (f->state == FutState::Finished) {
             f->log_tb = false;
-            return task_step(vm, t, f->exception);
+            return task_step(vm, t, f->result);
         }
         if (f->state == FutState::Cancelled) {
             Value e = make_cancelled_error(vm, f);
