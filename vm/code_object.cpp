@@ -122,6 +122,7 @@ Value co_argcount(VM&, Value o, GetSetDescr*) { return Value::integer(as_code(o)
 Value co_posonlyargcount(VM&, Value o, GetSetDescr*) { return Value::integer(as_code(o)->code->posonlyargcount); }
 Value co_kwonlyargcount(VM&, Value o, GetSetDescr*) { return Value::integer(as_code(o)->code->kwonlyargcount); }
 Value co_flags(VM&, Value o, GetSetDescr*) { return Value::integer(as_code(o)->code->flags); }
+Value co_stacksize(VM&, Value o, GetSetDescr*) { return Value::integer(as_code(o)->code->max_stack); }
 Value co_nlocals(VM&, Value o, GetSetDescr*) {
     return Value::integer(static_cast<int64_t>(as_code(o)->varnames.size()));
 }
@@ -386,6 +387,7 @@ void init_functions(VM& vm) {
     def_getset(vm, code, "co_posonlyargcount", co_posonlyargcount);
     def_getset(vm, code, "co_kwonlyargcount", co_kwonlyargcount);
     def_getset(vm, code, "co_flags", co_flags);
+    def_getset(vm, code, "co_stacksize", co_stacksize);
     def_getset(vm, code, "co_nlocals", co_nlocals);
     def_getset(vm, code, "co_varnames", co_varnames);
     def_getset(vm, code, "co_cellvars", co_cellvars);
