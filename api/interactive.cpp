@@ -141,7 +141,7 @@ void trim_traceback(vm::Value exc, std::string_view filename) {
     for (size_t i = 0; i < tb.size(); ++i) {
         vm::CodeObj* code = tb[i].code;
         if (code != nullptr && code->filename != nullptr && code->filename->view() == filename) {
-            tb.erase(tb.begin(), tb.begin() + static_cast<std::ptrdiff_t>(i));
+            tb.assign_tail(tb, i);
             return;
         }
     }

@@ -18,7 +18,7 @@ void Exception::trace(Tracer& t) {
     t.mark(context);
     t.mark(notes);
     t.mark(tb_object);
-    for (const TracebackEntry& e : traceback) t.mark(reinterpret_cast<Obj*>(e.code));
+    for (const TracebackEntry& e : traceback.raw()) t.mark(reinterpret_cast<Obj*>(e.code));
 }
 
 // BaseExceptionGroup instances keep `message` and `exceptions` in fields, exposed as read-only
@@ -34,8 +34,20 @@ struct ExceptionGroupObj : Exception {
 };
 
 static Obj* alloc_exception(VM& vm, Type* t) {
+    Tuple* args = new_tuple(vm, 0);
     Exception* e = vm.alloc<Exception>(t);
-    e->args = new_tuple(vm, 0);
+    e->args = args;
+    return e;
+}
+// An instance of `t` with `args` (already allocated: no empty tuple made only to be replaced).
+static Exception* alloc_exception_with(VM& vm, Type* t, Tuple* args) {
+    if (t->alloc_instance == nullptr || t->alloc_instance == alloc_exception) {
+        Exception* e = vm.alloc<Exception>(t);
+        e->args = args;
+        return e;
+    }
+    auto* e = static_cast<Exception*>(t->alloc_instance(vm, t));
+    e->args = args;
     return e;
 }
 static Obj* alloc_group(VM& vm, Type* t) {
@@ -106,15 +118,17 @@ static Value exc_new(VM& vm, const Args& a) {
         return vm.raise(vm.exc.TypeError, "BaseException.__new__(X): X is not a subtype of BaseException");
     Type* t = as_type(a.pos[0]);
     if (!t->alloc_instance) return vm.raise_format(vm.exc.TypeError, "cannot create '%s' instances", t->name->s.c_str());
-    Obj* o = t->alloc_instance(vm, t);
-    as_exc(Value::object(o))->args = rest_tuple(vm, a);
-    return Value::object(o);
+    return Value::object(alloc_exception_with(vm, t, rest_tuple(vm, a)));
 }
 
 static Value exc_init(VM& vm, const Args& a) {
     Exception* e = exc_self(vm, a, "__init__");
     if (!e || !take_kwargs(vm, a, e, {})) return Value::empty();
-    e->args = rest_tuple(vm, a);
+    // After __new__ with the same arguments (the usual `raise E(x)`) args already holds them.
+    const auto& cur = e->args->items;
+    bool same = cur.size() == a.npos - 1;
+    for (size_t i = 0; same && i < cur.size(); ++i) same = cur[i].identical(a.pos[i + 1]);
+    if (!same) e->args = rest_tuple(vm, a);
     return Value::none();
 }
 
@@ -896,13 +910,18 @@ void init_exception_types(VM& vm) {
 Value VM::handled_exception() const { return frame_handled_exception(const_cast<VM&>(*this)); }
 
 Value VM::new_exception(Type* type, std::string_view message) {
-    Exception* e = static_cast<Exception*>(type->alloc_instance ? type->alloc_instance(*this, type)
-                                                                : alloc_exception(*this, type));
+    Tuple* args;
     if (!message.empty()) {
         Value m = str_value(*this, message);
-        e->args = new_tuple(*this, &m, 1);
+        args = new_tuple(*this, &m, 1);
+    } else {
+        args = new_tuple(*this, 0);
     }
-    return Value::object(e);
+    return Value::object(alloc_exception_with(*this, type, args));
+}
+
+Value new_exception_args(VM& vm, Type* type, const Value* args, size_t n) {
+    return Value::object(alloc_exception_with(vm, type, new_tuple(vm, args, n)));
 }
 
 // Set `pending`, chaining the exception being handled as __context__ (breaking cycles).

@@ -241,7 +241,7 @@ SendStatus gen_send_slow(VM& vm, Generator* g, Value value, bool throwing, Value
         // at RESUME, before any try block); the traceback shows the def line.
         if (vm.pending.is_obj() && vm.pending.o->type->layout == Layout::Exception) {
             auto& tb = static_cast<Exception*>(vm.pending.o)->traceback;
-            tb.insert(tb.begin(), TracebackEntry{g->code(), kTracebackDefLine});
+            tb.push_front(TracebackEntry{g->code(), kTracebackDefLine});
         }
     } else {
         if (g->state == GenState::Suspended && !throwing) *f->sp++ = value;

@@ -155,10 +155,9 @@ inline bool is_exception_value(const Value& v) {
 }
 
 // The traceback is printed outermost first and grows as the exception leaves each frame, so
-// entries go in at the front (CPython's PyTraceBack_Here prepends too).
+// each frame's entry is a new outermost one (CPython's PyTraceBack_Here prepends too).
 void add_traceback(Value exc, CodeObj* co, uint32_t lasti) {
-    auto& tb = static_cast<Exception*>(exc.o)->traceback;
-    tb.insert(tb.begin(), TracebackEntry{co, lasti});
+    static_cast<Exception*>(exc.o)->traceback.push_front(TracebackEntry{co, lasti});
 }
 
 // CPython's _PyErr_SetObject context chaining: a new exception raised while another is being
@@ -569,7 +568,7 @@ dispatch:
         ASY_NEXT();
     }
     ASY_CASE(LOAD_GLOBAL) {
-        // The cache holds the entry position (value.i) in globals (kGlobal) or builtins
+        // The cache holds the entry position (version2) in globals (kGlobal) or builtins
         // (kBuiltin): a globals hit is still valid while that entry holds the interned name
         // itself; a builtins hit also needs the globals' key set unchanged (versions change only
         // with the key set, so rebinding a global does not invalidate anything).

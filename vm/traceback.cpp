@@ -314,7 +314,7 @@ void format_entry(VM& vm, std::string& out, CodeObj* co, uint32_t ip) {
     out += carets + "\n";
 }
 
-void format_traceback(VM& vm, std::string& out, const std::vector<TracebackEntry>& tb) {
+void format_traceback(VM& vm, std::string& out, const Traceback& tb) {
     const size_t limit = 1000;
     size_t first = tb.size() > limit ? tb.size() - limit : 0;
     CodeObj* last_code = nullptr;
@@ -696,7 +696,7 @@ Value tb_frame(VM&, Value, GetSetDescr*) { return Value::none(); }
 
 namespace {
 // Does traceback object `tb` stand for exactly `entries`?
-bool tb_matches(VM& vm, Value tb, const std::vector<TracebackEntry>& entries) {
+bool tb_matches(VM& vm, Value tb, const Traceback& entries) {
     if (!tb.is_obj() || tb.o->type != gen_types(vm).traceback) return false;
     auto* t = static_cast<TracebackObj*>(tb.o);
     const auto& src = static_cast<Exception*>(t->exc.o)->traceback;
@@ -733,9 +733,7 @@ bool assign_traceback(VM& vm, Value exc, Value tb) {
     }
     auto* t = static_cast<TracebackObj*>(tb.o);
     const auto& src = static_cast<Exception*>(t->exc.o)->traceback;
-    std::vector<TracebackEntry> entries;
-    if (t->index < src.size()) entries.assign(src.begin() + t->index, src.end());
-    dest = std::move(entries);  // src may be dest (exc.with_traceback(exc.__traceback__))
+    dest.assign_tail(src, t->index);  // src may be dest (exc.with_traceback(exc.__traceback__))
     static_cast<Exception*>(exc.o)->tb_object = tb;  // make_traceback's cache
     return true;
 }

@@ -94,9 +94,7 @@ inline Value str_result(VM& vm, const std::string& s) { return Value::object(new
 
 // Raise KeyError(key) with the key itself as the argument (repr'd by str(KeyError)).
 inline Value raise_key_error(VM& vm, Value key) {
-    Value exc = vm.call(Value::object(vm.exc.KeyError), {key});
-    if (exc.is_empty()) return exc;
-    return vm.raise_value(exc);
+    return vm.raise_value(new_exception_args(vm, vm.exc.KeyError, &key, 1));  // no class call
 }
 
 inline bool is_exact(const VM& vm, Value v, Type* t) { return v.is_obj() && v.o->type == t; }
