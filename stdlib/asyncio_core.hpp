@@ -57,9 +57,9 @@ struct TaskObj : FutureObj {
     bool must_cancel = false;
     bool log_destroy_pending = true;
     int32_t num_cancels = 0;
-    Value coro;
+    Obj* coro = nullptr;         // always an object (iscoroutine() accepted it)
     Value name;                  // int N: lazily "Task-N"; else the str name
-    Obj* fut_waiter = nullptr;
+    Obj* fut_waiter = nullptr;   // 128 bytes in all: keep it within mimalloc's 128-byte class
     void trace(Tracer& t) override;
 };
 

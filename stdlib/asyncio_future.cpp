@@ -537,6 +537,7 @@ void init_future_type(VM& vm, State& st, Module* m) {
     it->module = vm.intern("_asyncio");
     st.iter_type = it;
     def_method(vm, it, "__iter__", iter_iter);
+    def_method(vm, it, "__await__", iter_iter);
     def_method(vm, it, "__next__", iter_next);
     def_method(vm, it, "send", iter_send);
     def_method(vm, it, "throw", iter_throw);

@@ -190,7 +190,7 @@ bool task_step(VM& vm, TaskObj* t, Value exc) {
     if (!exc.is_empty() && exc.is_obj()) vm.heap.pin(exc.o);
 
     // Resume the coroutine.
-    Value coro = t->coro;
+    Value coro = t->coro ? Value::object(t->coro) : Value::none();
     Value out;
     SendStatus status;
     bool gen = coro.is_obj() && (coro.o->type == vm.types.coroutine || coro.o->type == vm.types.generator);
@@ -316,7 +316,8 @@ Value task_init(VM& vm, const Args& a) {
         if (s == nullptr) return Value::empty();
         t->name = Value::object(s);
     }
-    t->coro = coro;
+    if (!coro.is_obj()) return vm.raise(vm.exc.TypeError, "a coroutine was expected");
+    t->coro = coro.o;
     if (!schedule_step(vm, t)) return Value::empty();
     if (!set_add(vm, st.all_tasks, a.pos[0])) return Value::empty();
     return Value::none();
@@ -325,7 +326,7 @@ Value task_init(VM& vm, const Args& a) {
 Value task_get_coro(VM& vm, const Args& a) {
     TaskObj* t = self_of(vm, a, "get_coro");
     if (t == nullptr || !check_args(vm, a, "get_coro", 1, 1)) return Value::empty();
-    return t->coro.is_empty() ? Value::none() : t->coro;
+    return t->coro ? Value::object(t->coro) : Value::none();
 }
 
 Value task_get_context(VM& vm, const Args& a) {
@@ -433,7 +434,7 @@ TaskObj* get_self(VM& vm, Value obj) {
 
 Value get_coro(VM& vm, Value obj, GetSetDescr*) {
     TaskObj* t = get_self(vm, obj);
-    return t == nullptr ? Value::empty() : (t->coro.is_empty() ? Value::none() : t->coro);
+    return t == nullptr ? Value::empty() : (t->coro ? Value::object(t->coro) : Value::none());
 }
 Value get_fut_waiter(VM& vm, Value obj, GetSetDescr*) {
     TaskObj* t = get_self(vm, obj);
