@@ -370,6 +370,22 @@ ASY_HOT_INLINE bool fast_index(int64_t i, size_t n, size_t* out) {
     return v;
 }
 
+// LOAD_NAME in a module namespace found `name` in builtins: remember its builtins entry while
+// the namespace keeps its key set (by pointer only, as load_global_slow).
+[[gnu::noinline]] void load_name_cache_builtin(Dict* ns, Dict* builtins, Str* name, InlineCache* c) {
+    auto& es = builtins->entries;
+    for (size_t i = 0; i < es.size(); ++i) {
+        if (es[i].key.is_obj() && es[i].key.o == name) {
+            c->kind = cache::kBuiltin;
+            c->key = ns;
+            c->version = ns->version;
+            c->key2 = builtins;
+            c->version2 = i;
+            return;
+        }
+    }
+}
+
 ASY_HOT_INLINE Dict::Entry* inst_attr_entry(Dict* d, Str* name, InlineCache* c) {
     auto& es = d->entries;
     size_t h = static_cast<size_t>(c->version2);
@@ -629,12 +645,15 @@ dispatch:
             }
             v = dict_get_str(f->locals, name);
         }
-        if (v.is_empty()) v = dict_get_str(f->globals, name);
-        if (v.is_empty()) v = dict_get_str(f->builtins, name);
+        if (v.is_empty() && f->globals != f->locals) v = dict_get_str(f->globals, name);
         if (v.is_empty()) {
-            SAVE_STATE();
-            interp::name_error(vm, name);
-            goto error;
+            v = dict_get_str(f->builtins, name);
+            if (v.is_empty()) {
+                SAVE_STATE();
+                interp::name_error(vm, name);
+                goto error;
+            }
+            if (c != nullptr && f->locals == f->globals) load_name_cache_builtin(f->locals, f->builtins, name, c);
         }
         PUSH(v);
         ASY_NEXT();
