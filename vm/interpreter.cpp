@@ -630,10 +630,24 @@ dispatch:
     ASY_CASE(LOAD_NAME) {
         Str* name = names[arg];
         Value v;
+        InlineCache* c = nullptr;
         if (f->locals != nullptr) {
             // Module-level loops: the namespace entry found by position hint, as for instance
-            // attributes; a site whose name was never found by pointer stops trying.
-            InlineCache* c = cache::slot(co, static_cast<uint32_t>(ip - code_start - 1));
+            // attributes; a site whose name was never found by pointer stops trying. A builtin
+            // used at module level (kBuiltin) is cached as LOAD_GLOBAL does: its builtins entry,
+            // valid while the namespace's key set is unchanged.
+            c = cache::slot(co, static_cast<uint32_t>(ip - code_start - 1));
+            if (c->kind == cache::kBuiltin) {
+                if (c->key == f->locals && c->version == f->locals->version && c->key2 == f->builtins) {
+                    auto& bs = f->builtins->entries;
+                    size_t ix = static_cast<size_t>(c->version2);
+                    if (ix < bs.size() && bs[ix].key.is_obj() && bs[ix].key.o == name) {
+                        PUSH(bs[ix].value);
+                        ASY_NEXT();
+                    }
+                }
+                c->kind = cache::kEmpty;
+            }
             if (c->kind != cache::kUncacheable) {
                 auto& es = f->locals->entries;
                 size_t h = static_cast<size_t>(c->version2);
