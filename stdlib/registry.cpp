@@ -17,6 +17,7 @@ const NativeModule kModules[] = {
     {"_random", init_random_core_module},
     {"_os", init_os_core_module},
     {"_json", init_json_core_module},
+    {"_re", init_re_core_module},
     {"_files", init_files_core_module},
     {"_http", init_http_core_module},
 };

@@ -32,6 +32,7 @@ bool init_traceback_module(vm::VM& vm, vm::Module* m);
 bool init_random_core_module(vm::VM& vm, vm::Module* m);
 bool init_os_core_module(vm::VM& vm, vm::Module* m);
 bool init_json_core_module(vm::VM& vm, vm::Module* m);
+bool init_re_core_module(vm::VM& vm, vm::Module* m);
 bool init_files_core_module(vm::VM& vm, vm::Module* m);
 bool init_http_core_module(vm::VM& vm, vm::Module* m);
 
