@@ -1279,6 +1279,11 @@ Value str_new(VM& vm, const Args& a) {
         return vm.raise_format(vm.exc.TypeError, "str.__new__(%s): %s is not a subtype of str",
                                cls->name->s.c_str(), cls->name->s.c_str());
     }
+    if (a.npos == 2 && (a.kwnames == nullptr || a.kwnames->items.empty())) {
+        // str(x), by far the most common form: no argument parsing.
+        Str* s = to_str(vm, a[1]);
+        return s == nullptr ? Value::empty() : str_for_type(vm, cls, Value::object(s));
+    }
     Args rest = a;
     rest.pos = a.pos + 1;
     rest.npos = a.npos - 1;

@@ -836,7 +836,15 @@ template <bool Reverse> static Value str_split(VM& vm, const Args& a) {
         }
     } else {
         const char* d = v.data();
-        auto space_at = [&](size_t i, int* len) { return unicode_isspace(utf8_decode(d + i, len)); };
+        const bool ascii = s->ascii;
+        auto space_at = [&](size_t i, int* len) {
+            unsigned char c = static_cast<unsigned char>(d[i]);
+            if (ascii || c < 0x80) {   // ASCII whitespace: \t-\r, \x1c-\x1f and ' '
+                *len = 1;
+                return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+            }
+            return unicode_isspace(utf8_decode(d + i, len));
+        };
         if (!Reverse) {
             size_t i = 0, n = v.size();
             int len;
@@ -877,16 +885,20 @@ template <bool Reverse> static Value str_split(VM& vm, const Args& a) {
         }
     }
     out->items.reserve(parts.size());
+    // Parts of an ASCII string are ASCII: their length is their size (no scan).
+    auto part = [&](std::string_view p) {
+        return result(vm, std::string(p), s->ascii ? static_cast<int64_t>(p.size()) : -1);
+    };
     if (Reverse) {
         for (size_t k = parts.size(); k-- > 0;)
-            out->items.push_back(result(vm, std::string(parts[k])));
+            out->items.push_back(part(parts[k]));
     } else {
         // split() returning the whole unsplit string returns self for exact str (like CPython).
         if (parts.size() == 1 && parts[0].size() == v.size()) {
             out->items.push_back(same(vm, s));
         } else {
             for (std::string_view p : parts)
-                out->items.push_back(result(vm, std::string(p)));
+                out->items.push_back(part(p));
         }
     }
     return Value::object(out);
