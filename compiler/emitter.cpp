@@ -73,6 +73,14 @@ struct HNode {
     int parent;
 };
 
+// How far above its input depth an instruction's stack reaches while it runs, beyond what its
+// net effect shows: BUILD_SET/BUILD_MAP push the new container above their items to keep it
+// rooted while hashing them. Generator frames have exactly max_stack slots, so this counts.
+int transient_peak(vm::Op op, uint32_t arg) {
+    if ((op == vm::Op::BUILD_SET || op == vm::Op::BUILD_MAP) && arg > 0) return 1;
+    return 0;
+}
+
 }  // namespace
 
 bool Emitter::assemble(vm::Code& out, std::string& err) const {
@@ -123,7 +131,7 @@ bool Emitter::assemble(vm::Code& out, std::string& err) const {
             }
             Op op = static_cast<Op>(in.op);
             int eff = vm::stack_effect(op, in.arg, false);
-            max_depth = std::max(max_depth, d + eff);
+            max_depth = std::max(max_depth, std::max(d + eff, d + transient_peak(op, in.arg)));
             if (in.target >= 0) {
                 int jd = d + vm::stack_effect(op, in.arg, true);
                 max_depth = std::max(max_depth, jd);

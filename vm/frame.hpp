@@ -23,11 +23,12 @@ struct Frame {
     Dict* builtins = nullptr;
     Dict* locals = nullptr;        // module/class bodies (LOAD_NAME); null for optimized code
     Frame* back = nullptr;         // the caller (valid while the frame runs)
-    Obj* gen = nullptr;            // the owning generator object, if any
     Value* sp = nullptr;           // saved stack top (one past the last live slot)
     uint32_t ip = 0;               // next instruction to run
     // Size of the inline slot array (free-list frames: its size class; generator frames: exact),
-    // packed with the FrameFlags so the header stays 96 bytes (a frame never nears 2^24 slots).
+    // packed with the FrameFlags so the header stays 88 bytes (a frame never nears 2^24 slots).
+    // The owning generator of a kFrameGenerator frame is found from the frame's address
+    // (generator_of), not stored.
     uint32_t nslots : 24 = 0;
     uint32_t flags : 8 = 0;
     // The exception handled by `except` blocks of this frame (PUSH_EXC_INFO/POP_EXCEPT), Empty

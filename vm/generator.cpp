@@ -15,6 +15,10 @@ namespace asy::vm {
 // ---- object lifetime -------------------------------------------------------------------------
 
 void Generator::finalize(VM& vm) {
+    if (renamed && vm.interp) {
+        renamed = false;
+        vm.interp->gen_types.renamed.erase(this);
+    }
     if (!in_unstarted || !vm.interp) return;
     in_unstarted = false;
     auto it = vm.interp->unstarted.find(this);
@@ -25,8 +29,14 @@ void Generator::finalize(VM& vm) {
 }
 
 void Generator::trace(Tracer& t) {
-    t.mark(name);
-    t.mark(qualname);
+    if (renamed) {
+        auto& names = gen_types(t.vm()).renamed;
+        auto it = names.find(this);
+        if (it != names.end()) {
+            t.mark(it->second.name);
+            t.mark(it->second.qualname);
+        }
+    }
     if (state == GenState::Finished) t.mark(frame.code);  // gi_code; the rest of the frame is dead
     else trace_frame(&frame, t);
 }
@@ -62,7 +72,7 @@ void shutdown_generators(VM& vm) {
     map.clear();
     for (auto& [g, info] : left) {
         g->in_unstarted = false;
-        g->gc_flags &= static_cast<uint8_t>(~kGcFinalize);
+        if (!g->renamed) g->gc_flags &= static_cast<uint8_t>(~kGcFinalize);
         report_unawaited(vm, info.code ? info.code->qualname : std::string("?"));
     }
 }
@@ -72,7 +82,7 @@ namespace {
 void forget_unstarted(VM& vm, Generator* g) {
     if (!g->in_unstarted) return;
     g->in_unstarted = false;
-    g->gc_flags &= static_cast<uint8_t>(~kGcFinalize);
+    if (!g->renamed) g->gc_flags &= static_cast<uint8_t>(~kGcFinalize);
     interp_state(vm).unstarted.erase(g);
 }
 
@@ -89,18 +99,27 @@ Generator* new_generator(VM& vm, Function* fn, Frame* frame) {
         t = vm.types.async_generator;
         kind = GenKind::AsyncGenerator;
     }
-    // Exactly the slots the code needs: no size-class rounding, and no spare slot (new_frame
-    // adds one; the compiler's max_stack already covers handlers and the value send() pushes).
+    // Exactly the slots the code needs: no size-class rounding, no spare slot (the compiler's
+    // max_stack covers handlers and the value send() pushes).
     CodeObj* code = frame->code;
     size_t nlocals = static_cast<size_t>(code->nlocalsplus);
-    size_t nslots = nlocals + static_cast<size_t>(code->code->max_stack) + 1;
+    size_t nslots = nlocals + static_cast<size_t>(code->code->max_stack);
     size_t bytes = sizeof(Generator) + nslots * sizeof(Value);
     auto* g = new (::operator new(bytes)) Generator();
     g->type = t;
     g->kind = kind;
-    if (fn->name.is_obj() && fn->name.o->type->layout == Layout::Str) g->name = static_cast<Str*>(fn->name.o);
-    if (fn->qualname.is_obj() && fn->qualname.o->type->layout == Layout::Str)
-        g->qualname = static_cast<Str*>(fn->qualname.o);
+    bool same_name = fn->name.is_obj() && fn->name.o == code->name;
+    bool same_qualname = fn->qualname.is_obj() && fn->qualname.o == code->qualname;
+    if (!same_name || !same_qualname) {
+        // The function was renamed (functools.wraps, ...): the generator keeps the new names.
+        GenNames n;
+        if (fn->name.is_obj() && fn->name.o->type->layout == Layout::Str) n.name = static_cast<Str*>(fn->name.o);
+        if (fn->qualname.is_obj() && fn->qualname.o->type->layout == Layout::Str)
+            n.qualname = static_cast<Str*>(fn->qualname.o);
+        gen_types(vm).renamed[g] = n;
+        g->renamed = true;
+        g->gc_flags |= kGcFinalize;
+    }
     // Move the bound frame in: header, then the locals (the value stack is still empty). The
     // temporary goes back to the free lists; nothing can see it between the copy and the free.
     Frame* f = &g->frame;
@@ -111,7 +130,6 @@ Generator* new_generator(VM& vm, Function* fn, Frame* frame) {
     f->locals = frame->locals;
     f->nslots = static_cast<uint32_t>(nslots);
     f->flags = static_cast<uint8_t>(frame->flags | kFrameGenerator);
-    f->gen = g;
     Value* src = frame->localsplus();
     Value* dst = f->localsplus();
     for (size_t i = 0; i < nlocals; ++i) dst[i] = src[i];
@@ -727,15 +745,29 @@ Value gen_throw_m(VM& vm, const Args& a) {
     return gen_throw(vm, as_gen(a[0]), exc);
 }
 Value gen_close_m(VM& vm, const Args& a) { return gen_close(vm, as_gen(a[0])); }
+Str* gen_qualname_of(VM& vm, Generator* g) {
+    return g->renamed ? gen_types(vm).renamed[g].qualname : g->code()->qualname;
+}
+// g's entry in GenTypes::renamed, created from the code's names on first use.
+GenNames& own_names(VM& vm, Generator* g) {
+    if (!g->renamed) {
+        gen_types(vm).renamed[g] = GenNames{g->code()->name, g->code()->qualname};
+        g->renamed = true;
+        g->gc_flags |= kGcFinalize;
+    }
+    return gen_types(vm).renamed[g];
+}
 Value gen_repr(VM& vm, const Args& a) {
     Generator* g = as_gen(a[0]);
-    std::string q = g->qualname != nullptr ? g->qualname->s : "?";
+    Str* qs = gen_qualname_of(vm, g);
+    std::string q = qs != nullptr ? qs->s : "?";
     const char* kind = g->kind == GenKind::Generator ? "generator" : g->kind == GenKind::Coroutine ? "coroutine"
                                                                                                    : "async_generator";
     return str_value(vm, std::string("<") + kind + " object " + q + " at " + addr(g) + ">");
 }
-Value gen_name(VM&, Value o, GetSetDescr*) {
-    Str* s = as_gen(o)->name;
+Value gen_name(VM& vm, Value o, GetSetDescr*) {
+    Generator* g = as_gen(o);
+    Str* s = g->renamed ? gen_types(vm).renamed[g].name : g->code()->name;
     return s != nullptr ? Value::object(s) : Value::none();
 }
 bool gen_set_name(VM& vm, Value o, Value v, GetSetDescr*) {
@@ -743,11 +775,11 @@ bool gen_set_name(VM& vm, Value o, Value v, GetSetDescr*) {
         vm.raise(vm.exc.TypeError, "__name__ must be set to a string object");
         return false;
     }
-    as_gen(o)->name = static_cast<Str*>(v.o);
+    own_names(vm, as_gen(o)).name = static_cast<Str*>(v.o);
     return true;
 }
-Value gen_qualname(VM&, Value o, GetSetDescr*) {
-    Str* s = as_gen(o)->qualname;
+Value gen_qualname(VM& vm, Value o, GetSetDescr*) {
+    Str* s = gen_qualname_of(vm, as_gen(o));
     return s != nullptr ? Value::object(s) : Value::none();
 }
 bool gen_set_qualname(VM& vm, Value o, Value v, GetSetDescr*) {
@@ -755,7 +787,7 @@ bool gen_set_qualname(VM& vm, Value o, Value v, GetSetDescr*) {
         vm.raise(vm.exc.TypeError, "__qualname__ must be set to a string object");
         return false;
     }
-    as_gen(o)->qualname = static_cast<Str*>(v.o);
+    own_names(vm, as_gen(o)).qualname = static_cast<Str*>(v.o);
     return true;
 }
 Value gen_running(VM&, Value o, GetSetDescr*) { return Value::boolean(as_gen(o)->state == GenState::Running); }

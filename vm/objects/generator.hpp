@@ -3,8 +3,10 @@
 // coroutine.__await__() wrappers).
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string_view>
+#include <unordered_map>
 
 #include "vm/frame.hpp"
 #include "vm/object.hpp"
@@ -16,28 +18,45 @@ enum class GenKind : uint8_t { Generator, Coroutine, AsyncGenerator };
 enum class GenState : uint8_t { Created, Suspended, Running, Finished };
 
 // One allocation holds the object, its frame header and the frame's slots (locals + value
-// stack, exactly nlocalsplus + max_stack + 1 Values, no size-class rounding), so a suspended
-// coroutine costs a single heap block. The frame is dead once the generator is Finished (only
-// frame.code, for gi_code, stays meaningful).
+// stack, exactly nlocalsplus + max_stack Values, no size-class rounding), so a suspended
+// coroutine costs a single heap block: 128 bytes of header (one mimalloc size class below 160
+// with a few slots; 100,000 sleeping tasks hold two each). The frame is dead once the generator
+// is Finished (only frame.code, for gi_code, stays meaningful).
 struct Generator : Obj {
     // The one-byte fields come first so they fill the tail padding of the Obj header.
     GenKind kind = GenKind::Generator;
     GenState state = GenState::Created;
-    bool in_unstarted = false;     // coroutine listed in InterpState::unstarted (kGcFinalize set)
+    bool in_unstarted : 1 = false;  // coroutine listed in InterpState::unstarted (kGcFinalize set)
     // Async generators: a running asend/athrow (only one at a time), hooks-free 3.11 model.
-    bool ag_running_async = false;
-    bool ag_closed = false;
-    bool ag_hooks_inited = false;  // sys.set_asyncgen_hooks' firstiter already called for it
-    Str* name = nullptr;           // __name__, __qualname__ (from the function)
-    Str* qualname = nullptr;
+    bool ag_running_async : 1 = false;
+    bool ag_closed : 1 = false;
+    bool ag_hooks_inited : 1 = false;  // sys.set_asyncgen_hooks' firstiter already called for it
+    // __name__/__qualname__ are the code's unless the function's were reassigned before the
+    // call or the generator's afterwards: then they live in GenTypes::renamed (kGcFinalize set).
+    bool renamed : 1 = false;
     Frame frame;                   // must stay last: the slots follow the object
 
     // Blocks come from ::operator new with the frame's slots appended (new_generator); the
     // matching unsized delete keeps sized deallocation from passing sizeof(Generator).
     static void operator delete(void* p) { ::operator delete(p); }
-    void finalize(VM& vm) override;  // a never-started coroutine: the "never awaited" warning
+    void finalize(VM& vm) override;  // never-started coroutine warning; drops the renamed entry
     void trace(Tracer& t) override;
     CodeObj* code() const { return frame.code; }
+};
+
+// The generator owning a frame with kFrameGenerator (the frame sits at a fixed offset in it).
+inline Generator* generator_of(Frame* f) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winvalid-offsetof"
+    constexpr size_t kOffset = offsetof(Generator, frame);
+#pragma GCC diagnostic pop
+    return reinterpret_cast<Generator*>(reinterpret_cast<char*>(f) - kOffset);
+}
+
+// A generator's own __name__/__qualname__ (Generator::renamed).
+struct GenNames {
+    Str* name = nullptr;
+    Str* qualname = nullptr;
 };
 
 // What the "never awaited" warning of a coroutine that was created but not started needs,
@@ -83,6 +102,9 @@ struct GenTypes {
     Value asyncgen_firstiter;
     Value asyncgen_finalizer;
     Type* asyncgen_hooks = nullptr;  // sys.get_asyncgen_hooks()'s result type (a tuple subclass)
+    // Names of generators whose __name__/__qualname__ differ from their code's (rare: kept off
+    // the object; traced by the generator, erased by its finalize).
+    std::unordered_map<const Generator*, GenNames> renamed;
 };
 GenTypes& gen_types(VM& vm);
 // Create the extra types and register generator/coroutine/async generator methods (called by
