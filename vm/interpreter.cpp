@@ -16,6 +16,7 @@
 //  5. Only an entry frame (kFrameEntry: entered from native code) returns out of run_frame();
 //     frames pushed by CALL pop back to their caller inside the loop.
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <new>
 
@@ -49,7 +50,7 @@ constexpr size_t kMaxFreePerClass = 32;
 }
 
 Frame* new_frame(VM& vm, CodeObj* code, Function* func, Dict* globals, Dict* locals) {
-    uint32_t nslots = static_cast<uint32_t>(code->nlocalsplus + code->code->max_stack) + 1;
+    uint32_t nslots = static_cast<uint32_t>(code->nlocalsplus + code->code->max_stack);
     size_t cls = (nslots + 7) / 8;
     InterpState& st = interp_state(vm);
     void* mem = nullptr;
@@ -93,7 +94,7 @@ void trace_frame(Frame* f, Tracer& t) {
     t.mark(f->globals);
     t.mark(f->builtins);
     t.mark(f->locals);
-    t.mark(f->gen);
+    if (f->flags & kFrameGenerator) t.mark(generator_of(f));
     t.mark(f->exc_info);
     t.mark(f->locals_snapshot);
     Value* slots = f->localsplus();
@@ -453,6 +454,21 @@ Value run_frame(VM& vm, Frame* entry, bool throwing) {
         }                                                          \
     } while (0)
 #define FETCH() (instr = *ip++, arg = instr >> 8)
+#ifdef ASY_CHECK_STACK
+    // Debug builds (-DASY_CHECK_STACK): the value stack stays within the compiler's max_stack
+    // (generator frames have exactly that many slots), checked before every instruction and push.
+    auto check_stack = [&](const Value* top) {
+        if (top <= f->stack_base() + co->code->max_stack) return;
+        uint32_t at = ip > code_start ? static_cast<uint32_t>(ip - code_start) - 1 : 0;
+        std::fprintf(stderr, "stack overflow past max_stack %d in %s at %u (%s)\n", co->code->max_stack,
+                     co->code->qualname.c_str(), at, op_name(instr_op(code_start[at])));
+        std::abort();
+    };
+#undef PUSH
+#define PUSH(v) (check_stack(sp + 1), *sp++ = (v))
+#undef FETCH
+#define FETCH() (check_stack(sp), instr = *ip++, arg = instr >> 8)
+#endif
 
 #if ASY_COMPUTED_GOTO
     static const void* const kLabels[] = {
