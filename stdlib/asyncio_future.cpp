@@ -308,14 +308,19 @@ Value get_blocking(VM& vm, Value obj, GetSetDescr*) {
     FutureObj* f = get_self(vm, obj);
     return f == nullptr ? Value::empty() : Value::boolean(f->blocking);
 }
+// The truth of the value a bool attribute's setter receives; -1 with an error pending when the
+// attribute is being deleted or __bool__ fails.
+int setter_truth(VM& vm, Value v) {
+    if (v.is_empty()) {
+        vm.raise(vm.exc.AttributeError, "cannot delete attribute");
+        return -1;
+    }
+    return truthy(vm, v);
+}
 bool set_blocking(VM& vm, Value obj, Value v, GetSetDescr*) {
     FutureObj* f = get_self(vm, obj);
     if (f == nullptr) return false;
-    if (v.is_empty()) {
-        vm.raise(vm.exc.AttributeError, "cannot delete attribute");
-        return false;
-    }
-    int t = truthy(vm, v);
+    int t = setter_truth(vm, v);
     if (t < 0) return false;
     f->blocking = t;
     return true;
@@ -327,11 +332,7 @@ Value get_log_tb(VM& vm, Value obj, GetSetDescr*) {
 bool set_log_tb(VM& vm, Value obj, Value v, GetSetDescr*) {
     FutureObj* f = get_self(vm, obj);
     if (f == nullptr) return false;
-    if (v.is_empty()) {
-        vm.raise(vm.exc.AttributeError, "cannot delete attribute");
-        return false;
-    }
-    int t = truthy(vm, v);
+    int t = setter_truth(vm, v);
     if (t < 0) return false;
     if (t) {
         vm.raise(vm.exc.ValueError, "_log_traceback can only be set to False");
