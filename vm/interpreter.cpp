@@ -1487,6 +1487,9 @@ dispatch:
         if (recv.is_obj() && recv.o->type->layout == Layout::Generator &&
             (recv.o->type == vm.types.generator || recv.o->type == vm.types.coroutine)) {
             st = gen_send_ex(vm, static_cast<Generator*>(recv.o), v, false, &result);
+        } else if (recv.is_obj() && recv.o->type->send_slot != nullptr) {
+            int r = recv.o->type->send_slot(vm, recv.o, v, &result);
+            st = r == 0 ? SendStatus::Yield : r == 1 ? SendStatus::Return : SendStatus::Error;
         } else {
             if (v.is_none()) result = call_special(vm, recv, vm.names.__next__, nullptr, 0);
             else result = call_special(vm, recv, vm.names.send, &v, 1);

@@ -76,6 +76,10 @@ enum TypeFlags : uint32_t {
 };
 
 using AllocFn = Obj* (*)(VM& vm, Type* type);
+// A native iterator's send for `await`/`yield from` (CPython's am_send): 0 yielded *out, 1
+// returned *out (no StopIteration object is made), -1 error pending. Only set on types that
+// cannot be subclassed, so no Python-level override can be bypassed.
+using SendSlot = int (*)(VM& vm, Obj* self, Value arg, Value* out);
 
 struct Type : Obj {
     Str* name = nullptr;         // `__name__`
@@ -87,6 +91,7 @@ struct Type : Obj {
     Layout layout = Layout::Object;
     uint32_t flags = 0;
     AllocFn alloc_instance = nullptr;  // makes an empty instance of `layout` for this type
+    SendSlot send_slot = nullptr;      // the SEND opcode's fast path, or null
     // Bumped whenever this type's or a base's dict changes, so per-site caches can validate.
     uint64_t version = 0;
     // Direct subclasses (for __subclasses__() and version bumps). Strong references: classes
