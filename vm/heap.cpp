@@ -68,16 +68,23 @@ void Heap::collect() {
     if (paused) return;
     paused = true;  // a finaliser or tracer must never start a nested collection
     ++collections_;
+    // Cached lookup results are not roots: dropping them is cheaper than marking them.
+    vm_.type_cache->clear();
     Tracer tracer(vm_);
     for (Obj* o : temp_roots) tracer.mark(o);
     vm_.trace_roots(tracer);
-    while (!tracer.gray_.empty()) {
-        Obj* o = tracer.gray_.back();
-        tracer.gray_.pop_back();
-        tracer.mark(o->type);
-        tracer.mark(o->dict);
-        o->trace(tracer);
-    }
+    auto drain = [&tracer] {
+        while (!tracer.gray_.empty()) {
+            Obj* o = tracer.gray_.back();
+            tracer.gray_.pop_back();
+            tracer.mark(o->type);
+            tracer.mark(o->dict);
+            o->trace(tracer);
+        }
+    };
+    drain();
+    for (auto& resurrect : resurrectors) resurrect(tracer);
+    drain();
     sweep();
     // Grow the threshold with the live heap so collection cost stays proportional.
     next_gc_ = bytes_ * 2 < (1u << 20) ? (1u << 20) : bytes_ * 2;

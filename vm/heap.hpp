@@ -14,11 +14,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace asy::vm {
 
 struct Obj;
+class Tracer;
 class VM;
 
 class Heap {
@@ -38,6 +40,11 @@ public:
     size_t mark() const { return temp_roots.size(); }
     void release(size_t mark) { if (temp_roots.size() > mark) temp_roots.resize(mark); }
     void pin(Obj* o) { temp_roots.push_back(o); }
+
+    // Run after marking, before sweeping: a subsystem holding objects weakly may mark (resurrect)
+    // unmarked ones it must finalize by running code later (async generators' finalizer hook,
+    // vm/generator.cpp); whatever they mark is traced before the sweep. Nothing may allocate.
+    std::vector<std::function<void(Tracer&)>> resurrectors;
 
     size_t bytes_allocated() const { return bytes_; }
     size_t object_count() const { return count_; }
