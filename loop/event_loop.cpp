@@ -108,6 +108,7 @@ void EventLoop::trace(vm::Tracer& t) {
     }
     if (workers_) workers_->trace(t);
     t.mark(asyncio_state);
+    t.mark(running_loop);
 }
 
 std::vector<Completion> EventLoop::wait(double timeout, bool* deadlock) {
@@ -121,17 +122,18 @@ std::vector<Completion> EventLoop::wait(double timeout, bool* deadlock) {
             uv_ref(reinterpret_cast<uv_handle_t*>(&timer_));
             uv_timer_start(&timer_, [](uv_timer_t* t) { uv_stop(t->loop); },
                            static_cast<uint64_t>(timeout * 1000.0 + 0.999), 0);
-            while (completed_.empty() && uv_is_active(reinterpret_cast<uv_handle_t*>(&timer_))) {
+            while (completed_.empty() && !interrupted_ && uv_is_active(reinterpret_cast<uv_handle_t*>(&timer_))) {
                 run_uv(UV_RUN_ONCE);
             }
             uv_timer_stop(&timer_);
             uv_unref(reinterpret_cast<uv_handle_t*>(&timer_));
         } else if (pending_ > 0) {
-            while (completed_.empty() && pending_ > 0) run_uv(UV_RUN_ONCE);
-        } else {
+            while (completed_.empty() && !interrupted_ && pending_ > 0) run_uv(UV_RUN_ONCE);
+        } else if (!interrupted_) {
             *deadlock = true;
         }
     }
+    interrupted_ = false;
     std::vector<Completion> out;
     out.swap(completed_);
     return out;

@@ -51,6 +51,12 @@ public:
     void complete_from_thread(vm::Value callback, vm::Tuple* args);
     // From any thread, without the lock: wake the loop thread out of its poll.
     void wake() { uv_async_send(&async_); }
+    // call_soon_threadsafe (the caller holds the lock): the current or next wait() returns at
+    // once even with no completion, so a callback queued by another thread runs right away.
+    void interrupt_wait() {
+        interrupted_ = true;
+        if (vm_.threads) wake();  // without threads the caller is the loop thread itself
+    }
     // Join the workers (the lock holder; VM teardown or ~EventLoop). Idempotent.
     void stop_workers();
 
@@ -91,6 +97,10 @@ public:
     // in ~EventLoop so it can close its uv handles while the uv loop is still open.
     std::shared_ptr<void> curl;
 
+    // asyncio's running loop (asyncio._set_running_loop). CPython keeps one per thread; asy
+    // runs loops on the main thread only, so worker threads see none (on_worker_thread()).
+    vm::Value running_loop;
+
     // The asyncio module's per-VM native state (stdlib/asyncio_core.hpp), a GC object this loop
     // keeps alive; null until `_asyncio` is imported.
     vm::Obj* asyncio_state = nullptr;
@@ -112,6 +122,10 @@ private:
     std::unordered_map<uint64_t, vm::Value> held_;
     uint64_t next_hold_ = 1;
     int pending_ = 0;
+    bool interrupted_ = false;  // interrupt_wait() since the last wait(); under the lock
 };
+
+// True on a worker thread of the pool (to_thread / run_in_executor jobs).
+bool on_worker_thread();
 
 }  // namespace asy::loop

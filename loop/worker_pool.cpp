@@ -15,6 +15,12 @@ namespace asy::loop {
 
 using namespace asy::vm;
 
+namespace {
+thread_local bool t_on_worker = false;
+}
+
+bool on_worker_thread() { return t_on_worker; }
+
 WorkerPool::WorkerPool(VM& vm, EventLoop& loop) : vm_(vm), loop_(loop) {
     // concurrent.futures.ThreadPoolExecutor's default: min(32, cpu_count + 4).
     unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
@@ -76,6 +82,7 @@ void WorkerPool::trace(Tracer& t) {
 }
 
 void WorkerPool::worker_main() {
+    t_on_worker = true;
     for (;;) {
         {
             std::unique_lock<std::mutex> lk(mu_);

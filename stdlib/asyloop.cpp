@@ -1,10 +1,12 @@
 // `_asyloop`: the native core under asyncio.asy — the loop's clock, the blocking wait on the
-// libuv loop, and running a function on a worker thread for run_in_executor/to_thread.
+// libuv loop, running a function on a worker thread for run_in_executor/to_thread, the running
+// loop, and the async generators the loop must aclose.
 #include <chrono>
 #include <cmath>
 
 #include "loop/event_loop.hpp"
 #include "stdlib/registry.hpp"
+#include "vm/objects/generator.hpp"
 #include "vm/ops.hpp"
 
 namespace asy::stdlib {
@@ -66,6 +68,54 @@ Value loop_pending_threads(VM& vm, const Args& a) {
     return Value::integer(loop::EventLoop::of(vm).thread_jobs());
 }
 
+// interrupt(): call_soon_threadsafe's wake-up — the loop's current or next wait returns at once.
+Value loop_interrupt(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "interrupt", 0, 0)) return Value::empty();
+    loop::EventLoop::of(vm).interrupt_wait();
+    return Value::none();
+}
+
+// ---- the running loop: one per VM, seen only by the thread running it (the main thread) ----
+
+Value loop_set_running_loop(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "_set_running_loop", 1, 1)) return Value::empty();
+    if (loop::on_worker_thread() && !a.pos[0].is_none()) {
+        // A second loop would need its own libuv loop and wait on a thread of its own.
+        return vm.raise(vm.exc.RuntimeError, "asy runs event loops on the main thread only");
+    }
+    loop::EventLoop::of(vm).running_loop = a.pos[0].is_none() ? Value::empty() : a.pos[0];
+    return Value::none();
+}
+
+Value running_loop_of(VM& vm) {
+    if (!vm.event_loop || loop::on_worker_thread()) return Value::empty();
+    return static_cast<loop::EventLoop*>(vm.event_loop.get())->running_loop;
+}
+
+Value loop_get_running_loop_opt(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "_get_running_loop", 0, 0)) return Value::empty();
+    Value v = running_loop_of(vm);
+    return v.is_empty() ? Value::none() : v;
+}
+
+Value loop_get_running_loop(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "get_running_loop", 0, 0)) return Value::empty();
+    Value v = running_loop_of(vm);
+    if (v.is_empty()) return vm.raise(vm.exc.RuntimeError, "no running event loop");
+    return v;
+}
+
+// ---- async generator finalization (vm/generator.cpp) ----
+
+// live_asyncgens(hook) -> unfinished async generators first iterated with finalizer `hook`.
+Value loop_live_asyncgens(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "live_asyncgens", 1, 1)) return Value::empty();
+    std::vector<Generator*> gens = live_async_generators(vm, a.pos[0]);
+    List* out = new_list(vm, gens.size());
+    for (Generator* g : gens) out->items.push_back(Value::object(g));
+    return Value::object(out);
+}
+
 }  // namespace
 
 bool init_asyloop_module(VM& vm, Module* m) {
@@ -74,6 +124,11 @@ bool init_asyloop_module(VM& vm, Module* m) {
     def_function(vm, ns, "wait", loop_wait);
     def_function(vm, ns, "run_in_thread", loop_run_in_thread);
     def_function(vm, ns, "pending_threads", loop_pending_threads);
+    def_function(vm, ns, "interrupt", loop_interrupt);
+    def_function(vm, ns, "_set_running_loop", loop_set_running_loop);
+    def_function(vm, ns, "_get_running_loop", loop_get_running_loop_opt);
+    def_function(vm, ns, "get_running_loop", loop_get_running_loop);
+    def_function(vm, ns, "live_asyncgens", loop_live_asyncgens);
     return true;
 }
 

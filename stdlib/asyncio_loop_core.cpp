@@ -1,11 +1,13 @@
 // _asyncio.LoopCore: the native base of asyncio's EventLoop — the FIFO ready queue, the timer
-// heap (heapq's exact order), call_soon/call_at, and the loop turn (_run_once).
+// heap (heapq's exact order), call_soon/call_at, and the loop turn (_run_once), which also
+// runs async generators' finalizer hooks.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 
 #include "loop/event_loop.hpp"
 #include "stdlib/asyncio_core.hpp"
+#include "vm/objects/generator.hpp"
 
 namespace asy::stdlib::aio {
 
@@ -208,6 +210,9 @@ bool run_entry(VM& vm, LoopCoreObj* c, const Entry& e) {
 }
 
 bool run_once(VM& vm, LoopCoreObj* c) {
+    // Async generators a collection found unreachable: their finalizer hook (asyncio's
+    // schedules aclose()) runs here, outside the collector.
+    run_asyncgen_finalizers(vm);
     auto& timers = c->timers;
     if (c->timer_cancelled_count > 0 && static_cast<size_t>(c->timer_cancelled_count) * 2 > timers.size()) {
         std::vector<HandleObj*> kept;
@@ -230,6 +235,12 @@ bool run_once(VM& vm, LoopCoreObj* c) {
     else if (!timers.empty()) timeout = std::min(std::max(0.0, timers[0]->when - now()), 86400.0);
     else timeout = -1;
     if (std::isnan(timeout)) timeout = 0;
+    // About to block: an async generator dropped by its consumer (an `async for` left by break)
+    // would be finalized at once in CPython; collect now so its aclose() runs before the wait.
+    if (timeout != 0 && collect_abandoned_async_generators(vm) > 0) {
+        run_asyncgen_finalizers(vm);
+        if (c->ready_size() > 0) timeout = 0;
+    }
     bool deadlock = false;
     std::vector<loop::Completion> done = loop::EventLoop::of(vm).wait(timeout, &deadlock);
     if (deadlock) {

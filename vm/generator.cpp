@@ -1,8 +1,11 @@
 // Generators, coroutines and async generators: resuming their frames (send/throw/close with
 // yield-from delegation, PEP 479), the awaitable protocol helpers used by the async opcodes,
 // the async generator asend/athrow awaitables, and the types' Python-visible methods.
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "vm/interpreter.hpp"
 #include "vm/objects/descriptors.hpp"
@@ -61,7 +64,7 @@ void shutdown_generators(VM& vm) {
     if (!vm.interp) return;
     // Coroutines that became garbage report where they were created (as CPython does when the
     // last reference goes); the ones still referenced at exit report "sys:1".
-    if (!vm.interp->unstarted.empty() && vm.frame == nullptr) {
+    if ((!vm.interp->unstarted.empty() || vm.interp->unstarted_native != 0) && vm.frame == nullptr) {
         bool was_paused = vm.heap.paused;
         vm.heap.paused = false;
         vm.heap.collect();
@@ -147,6 +150,98 @@ Generator* new_generator(VM& vm, Function* fn, Frame* frame) {
         interp_state(vm).unstarted.emplace(g, std::move(info));
     }
     return g;
+}
+
+// ---- async generator finalization (sys.set_asyncgen_hooks' finalizer) -------------------------
+
+namespace {
+
+// The collector's resurrect pass: registered generators it found unreachable leave the
+// registry; unfinished ones are marked (kept alive with everything they reference) and queued,
+// in registration order, for their hook.
+void resurrect_async_generators(VM& vm, Tracer& t) {
+    if (!vm.interp) return;
+    GenTypes& gt = vm.interp->gen_types;
+    gt.ag_yielded = false;
+    std::vector<std::pair<uint64_t, std::pair<Generator*, Value>>> found;
+    for (auto it = gt.ag_finalizers.begin(); it != gt.ag_finalizers.end();) {
+        Generator* g = it->first;
+        if (g->gc_marked) {
+            ++it;
+            continue;
+        }
+        if (g->state != GenState::Finished && !g->ag_closed) {
+            t.mark(g);
+            found.push_back({it->second.seq, {g, it->second.hook}});
+        }
+        it = gt.ag_finalizers.erase(it);
+    }
+    std::sort(found.begin(), found.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    for (auto& f : found) gt.ag_finalize_queue.push_back(f.second);
+}
+
+}  // namespace
+
+size_t run_asyncgen_finalizers(VM& vm) {
+    GenTypes& gt = gen_types(vm);
+    if (gt.ag_finalize_queue.empty()) return 0;
+    std::vector<std::pair<Generator*, Value>> items;
+    items.swap(gt.ag_finalize_queue);
+    // Off the queue they are no longer roots.
+    for (auto& [g, hook] : items) {
+        vm.heap.pin(g);
+        if (hook.is_obj()) vm.heap.pin(hook.o);
+    }
+    Value saved = vm.take_pending();
+    if (saved.is_obj()) vm.heap.pin(saved.o);
+    for (auto& [g, hook] : items) {
+        Value arg = Value::object(g);
+        if (!vm.call(hook, {arg}).is_empty()) continue;
+        // CPython's PyErr_WriteUnraisable(agen).
+        Value err = vm.take_pending();
+        vm.heap.pin(err.o);
+        Str* r = repr(vm, arg);
+        std::string who = r != nullptr ? r->s : "?";
+        vm.pending = Value();
+        vm.write_out("Exception ignored in: " + who + "\n" + format_exception(vm, err), true);
+    }
+    vm.pending = saved;
+    return items.size();
+}
+
+size_t collect_abandoned_async_generators(VM& vm) {
+    GenTypes& gt = gen_types(vm);
+    if (!gt.ag_yielded || gt.ag_finalizers.empty() || vm.heap.paused) return 0;
+    using Clock = std::chrono::steady_clock;
+    Clock::time_point start = Clock::now();
+    if (start < gt.ag_collect_not_before && vm.heap.bytes_allocated() < gt.ag_collect_after) return 0;
+    vm.heap.collect();
+    size_t n = gt.ag_finalize_queue.size();
+    if (n == 0) {
+        // Found nothing: a loop iterating a long-lived generator between timers must not collect
+        // at every wait. The next try waits for 20x this collection's time (<= 5% of the run)
+        // or for 256 KiB of allocation, whichever comes first.
+        Clock::time_point end = Clock::now();
+        gt.ag_collect_not_before = end + 20 * (end - start);
+        gt.ag_collect_after = vm.heap.bytes_allocated() + 256 * 1024;
+    } else {
+        gt.ag_collect_not_before = {};
+        gt.ag_collect_after = 0;
+    }
+    return n;
+}
+
+std::vector<Generator*> live_async_generators(VM& vm, Value hook) {
+    GenTypes& gt = gen_types(vm);
+    std::vector<std::pair<uint64_t, Generator*>> found;
+    for (auto& [g, fin] : gt.ag_finalizers) {
+        bool same = fin.hook.tag == hook.tag && (!hook.is_obj() || fin.hook.o == hook.o);
+        if (same && g->state != GenState::Finished && !g->ag_closed) found.push_back({fin.seq, g});
+    }
+    std::sort(found.begin(), found.end());
+    std::vector<Generator*> out;
+    for (auto& f : found) out.push_back(f.second);
+    return out;
 }
 
 // ---- StopIteration helpers -------------------------------------------------------------------
@@ -452,7 +547,7 @@ bool has_next(VM& vm, Value v) { return !type_lookup(type_of(vm, v), vm.names.__
 
 // CPython's _PyCoro_GetAwaitableIter; Empty without an exception when `o` has no __await__.
 Value awaitable_iter(VM& vm, Value o) {
-    if (o.is_obj() && o.o->type == vm.types.coroutine) return o;
+    if (o.is_obj() && (o.o->type == vm.types.coroutine || (o.o->type->flags & kTypeAwaitSelf))) return o;
     Value getter = type_lookup(type_of(vm, o), vm.names.__await__);
     if (getter.is_empty()) return Value();
     Value res = call_descriptor(vm, getter, o, nullptr, 0);
@@ -549,7 +644,11 @@ namespace {
 bool init_hooks(VM& vm, Generator* g) {
     if (g->ag_hooks_inited) return true;
     g->ag_hooks_inited = true;
-    Value hook = gen_types(vm).asyncgen_firstiter;
+    GenTypes& gt = gen_types(vm);
+    // The finalizer is captured before firstiter runs, as CPython does.
+    if (!gt.asyncgen_finalizer.is_empty() && !gt.asyncgen_finalizer.is_none())
+        gt.ag_finalizers[g] = GenTypes::AgFinalizer{gt.asyncgen_finalizer, gt.ag_next_seq++};
+    Value hook = gt.asyncgen_firstiter;
     if (hook.is_empty() || hook.is_none()) return true;
     vm.heap.pin(g);
     if (hook.is_obj()) vm.heap.pin(hook.o);
@@ -595,6 +694,7 @@ Value unwrap(VM& vm, Generator* g, SendStatus st, Value r) {
     }
     if (is_wrapped(vm, r)) {
         g->ag_running_async = false;
+        gen_types(vm).ag_yielded = true;  // its consumer may drop it now (collect_abandoned_...)
         raise_stop_iteration(vm, static_cast<AsyncGenWrapped*>(r.o)->value);
         return Value::empty();
     }
@@ -891,7 +991,13 @@ void init_generator_types(VM& vm) {
         t.mark(g.asyncgen_firstiter);
         t.mark(g.asyncgen_finalizer);
         t.mark(g.asyncgen_hooks);
+        for (auto& [gen, fin] : g.ag_finalizers) t.mark(fin.hook);  // the generators are weak
+        for (auto& [gen, hook] : g.ag_finalize_queue) {
+            t.mark(gen);
+            t.mark(hook);
+        }
     });
+    vm.heap.resurrectors.push_back([vmp](Tracer& t) { resurrect_async_generators(*vmp, t); });
     init_traceback_type(vm);
 
     for (Type* t : {vm.types.generator, vm.types.coroutine, vm.types.async_generator}) {

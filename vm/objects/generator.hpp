@@ -3,10 +3,13 @@
 // coroutine.__await__() wrappers).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "vm/frame.hpp"
 #include "vm/object.hpp"
@@ -102,6 +105,22 @@ struct GenTypes {
     Value asyncgen_firstiter;
     Value asyncgen_finalizer;
     Type* asyncgen_hooks = nullptr;  // sys.get_asyncgen_hooks()'s result type (a tuple subclass)
+    // Async generators first iterated while a finalizer hook was set, with that hook (CPython's
+    // ag_origin_or_finalizer) and their registration number. Weak in the generator: a
+    // collection moves an unreachable unfinished one, kept alive, to ag_finalize_queue (the
+    // collector cannot run code), and run_asyncgen_finalizers calls its hook later.
+    struct AgFinalizer {
+        Value hook;
+        uint64_t seq = 0;
+    };
+    std::unordered_map<Generator*, AgFinalizer> ag_finalizers;
+    std::vector<std::pair<Generator*, Value>> ag_finalize_queue;
+    uint64_t ag_next_seq = 0;
+    bool ag_yielded = false;  // some async generator yielded since the last collection
+    // After a collection that found nothing: collect_abandoned_async_generators waits until
+    // this time or this heap size.
+    std::chrono::steady_clock::time_point ag_collect_not_before{};
+    size_t ag_collect_after = 0;
     // Names of generators whose __name__/__qualname__ differ from their code's (rare: kept off
     // the object; traced by the generator, erased by its finalize).
     std::unordered_map<const Generator*, GenNames> renamed;
@@ -110,6 +129,19 @@ GenTypes& gen_types(VM& vm);
 // Create the extra types and register generator/coroutine/async generator methods (called by
 // init_functions).
 void init_generator_types(VM& vm);
+
+// Call the finalizer hooks of the async generators a collection found unreachable while
+// suspended (GenTypes::ag_finalize_queue), oldest first; a hook's error is reported as
+// CPython's unraisable ones are ("Exception ignored in: ..."). Returns how many were called.
+size_t run_asyncgen_finalizers(VM& vm);
+// At an idle point (the event loop about to block): if a registered async generator yielded
+// since the last collection, its consumer may have dropped it, so collect now to queue its
+// finalizer. Returns the number of generators queued. After a collection that found none the
+// next one waits for 20 times its duration or 256 KiB of allocation.
+size_t collect_abandoned_async_generators(VM& vm);
+// Live (unfinished, not closed) async generators registered with finalizer hook `hook`, in the
+// order of their first iteration (asyncio's shutdown_asyncgens).
+std::vector<Generator*> live_async_generators(VM& vm, Value hook);
 
 // Make a generator/coroutine/async generator for a frame whose arguments are bound. The frame's
 // header and locals move into the generator's own block and `frame` is freed: callers must not
