@@ -131,6 +131,11 @@ struct State : Obj {
     Type* handle_type = nullptr;
     Type* timer_type = nullptr;
     Type* core_type = nullptr;
+    Type* sleep_type = nullptr;           // asyncio.sleep's native coroutine (asyncio_sleep.cpp)
+    Type* sleep_wrapper_type = nullptr;   // what its __await__() returns
+    Type* future_class = nullptr;         // asyncio.Future, the asy subclass
+    Value get_running_loop;
+    NativeFunction* set_result_fn = nullptr;  // _set_result_unless_cancelled
     Value cancelled_error, invalid_state_error, get_event_loop, iscoroutine;
     Set* all_tasks = nullptr;
     int64_t task_counter = 0;
@@ -158,6 +163,10 @@ Value make_cancelled_error(VM& vm, FutureObj* f);
 bool future_cancel(VM& vm, FutureObj* f, Value msg);
 bool future_set_result(VM& vm, FutureObj* f, Value result);
 bool future_set_exception(VM& vm, FutureObj* f, Value exc);
+// Future.result(): the result, or false-y Empty with the exception / CancelledError pending.
+Value future_result(VM& vm, FutureObj* f);
+// The exception throw(typ, val) raises: an instance of class `typ` (made from `val`), or `typ`.
+Value thrown_exception(VM& vm, Value typ, Value val);
 // Add a done callback (scheduled at once when already done).
 bool future_add_callback(VM& vm, FutureObj* f, Value fn, bool wake);
 
@@ -176,15 +185,23 @@ HandleObj* new_timer(VM& vm, Value when, double when_d, Value callback, const Va
 // Handle._run: call the callback; report its exception to the loop's exception handler
 // (SystemExit/KeyboardInterrupt propagate: false with it pending).
 bool handle_run(VM& vm, HandleObj* h);
+// TimerHandle/Handle.cancel().
+bool handle_cancel(VM& vm, HandleObj* h);
 // Report `exc` raised by callback(*args) as the loop's "Exception in callback" (for entries
 // that had no Handle).
 bool report_callback_error(VM& vm, Obj* loop, Value callback, Value args, Value exc);
 // A wake entry's callable form (a task_wakeup bound to `task`).
 Value wake_callable(VM& vm, Value task);
 
+// loop.time() of the native loop (a monotonic clock in seconds).
+double loop_time();
+// Put the timer `h` into the native loop's heap (call_at without the checks).
+void schedule_timer(LoopCoreObj* c, HandleObj* h);
+
 void init_handle_types(VM& vm, State& st, Module* m);
 void init_loop_core_type(VM& vm, State& st, Module* m);
 void init_future_type(VM& vm, State& st, Module* m);
 void init_task_type(VM& vm, State& st, Module* m);
+void init_sleep_type(VM& vm, State& st, Module* m);
 
 }  // namespace asy::stdlib::aio

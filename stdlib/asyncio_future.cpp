@@ -90,6 +90,12 @@ Value fut_done(VM& vm, const Args& a) {
 Value fut_result(VM& vm, const Args& a) {
     FutureObj* f = self_of(vm, a, "result");
     if (f == nullptr || !check_args(vm, a, "result", 1, 1)) return Value::empty();
+    return future_result(vm, f);
+}
+
+}  // namespace
+
+Value future_result(VM& vm, FutureObj* f) {
     if (f->state == FutState::Cancelled) {
         Value e = make_cancelled_error(vm, f);
         return e.is_empty() ? e : vm.raise_value(e);
@@ -99,6 +105,15 @@ Value fut_result(VM& vm, const Args& a) {
     if (f->has_exc) return vm.raise_value(f->result);
     return f->result.is_empty() ? Value::none() : f->result;
 }
+
+Value thrown_exception(VM& vm, Value typ, Value val) {
+    if (!typ.is_obj() || typ.o->type->layout != Layout::Type) return typ;
+    if (val.is_empty() || val.is_none()) return vm.call(typ, nullptr, 0);
+    if (is_instance(vm, val, static_cast<Type*>(typ.o))) return val;
+    return vm.call(typ, {val});
+}
+
+namespace {
 
 Value fut_exception(VM& vm, const Args& a) {
     FutureObj* f = self_of(vm, a, "exception");
@@ -283,15 +298,8 @@ Value iter_throw(VM& vm, const Args& a) {
     FutureIter* it = iter_self(vm, a);
     if (it == nullptr || !check_args(vm, a, "throw", 2, 4)) return Value::empty();
     it->fut = nullptr;
-    Value exc = a.pos[1];
-    if (exc.is_obj() && exc.o->type->layout == Layout::Type) {
-        Value val = a.npos > 2 ? a.pos[2] : Value::none();
-        if (val.is_none()) exc = vm.call(exc, nullptr, 0);
-        else if (is_instance(vm, val, static_cast<Type*>(exc.o))) exc = val;
-        else exc = vm.call(exc, {val});
-        if (exc.is_empty()) return exc;
-    }
-    return vm.raise_value(exc);
+    Value exc = thrown_exception(vm, a.pos[1], a.npos > 2 ? a.pos[2] : Value::none());
+    return exc.is_empty() ? exc : vm.raise_value(exc);
 }
 
 Value iter_close(VM& vm, const Args& a) {

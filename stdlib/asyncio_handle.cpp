@@ -82,17 +82,7 @@ void cancel_plain(HandleObj* h) {
 Value h_cancel(VM& vm, const Args& a) {
     HandleObj* h = self_of(vm, a, false, "cancel");
     if (h == nullptr || !check_args(vm, a, "cancel", 1, 1)) return Value::empty();
-    if (h->is_timer && !h->cancelled) {
-        State& st = state(vm);
-        if (LoopCoreObj* core = core_of(st, h->loop)) {
-            if (h->scheduled) ++core->timer_cancelled_count;
-        } else if (h->loop != nullptr) {
-            if (vm.call_method(Value::object(h->loop), st.s_timer_handle_cancelled, {a.pos[0]}).is_empty())
-                return Value::empty();
-        }
-    }
-    cancel_plain(h);
-    return Value::none();
+    return handle_cancel(vm, h) ? Value::none() : Value::empty();
 }
 
 Value h_cancelled(VM& vm, const Args& a) {
@@ -267,6 +257,20 @@ HandleObj* new_handle(VM& vm, Value callback, const Value* argv, size_t n, Obj* 
     h->loop = loop;
     set_args(vm, h, argv, n);
     return h;
+}
+
+bool handle_cancel(VM& vm, HandleObj* h) {
+    if (h->is_timer && !h->cancelled) {
+        State& st = state(vm);
+        if (LoopCoreObj* core = core_of(st, h->loop)) {
+            if (h->scheduled) ++core->timer_cancelled_count;
+        } else if (h->loop != nullptr) {
+            if (vm.call_method(Value::object(h->loop), st.s_timer_handle_cancelled, {Value::object(h)}).is_empty())
+                return false;
+        }
+    }
+    cancel_plain(h);
+    return true;
 }
 
 HandleObj* new_timer(VM& vm, Value when, double when_d, Value callback, const Value* argv, size_t n, Obj* loop) {

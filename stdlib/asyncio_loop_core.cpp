@@ -136,8 +136,7 @@ Value call_at_impl(VM& vm, LoopCoreObj* c, Value when, const Args& a) {
     if (!to_double(vm, when, &d)) return Value::empty();
     if (!check_context_kw(vm, a, "call_at")) return Value::empty();
     HandleObj* h = new_timer(vm, when, d, a.pos[2], a.pos + 3, a.npos - 3, c);
-    heap_push(c->timers, h);
-    h->scheduled = true;
+    schedule_timer(c, h);
     return Value::object(h);
 }
 
@@ -367,6 +366,13 @@ Value get_ready_count(VM& vm, Value obj, GetSetDescr*) {
 }
 
 }  // namespace
+
+double loop_time() { return now(); }
+
+void schedule_timer(LoopCoreObj* c, HandleObj* h) {
+    heap_push(c->timers, h);
+    h->scheduled = true;
+}
 
 void init_loop_core_type(VM& vm, State& st, Module* m) {
     Type* t = new_builtin_type(vm, "LoopCore", vm.types.object, Layout::Other, alloc_core);

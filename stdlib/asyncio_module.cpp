@@ -16,6 +16,11 @@ void State::trace(Tracer& t) {
     t.mark(handle_type);
     t.mark(timer_type);
     t.mark(core_type);
+    t.mark(sleep_type);
+    t.mark(sleep_wrapper_type);
+    t.mark(future_class);
+    t.mark(get_running_loop);
+    t.mark(set_result_fn);
     t.mark(cancelled_error);
     t.mark(invalid_state_error);
     t.mark(get_event_loop);
@@ -73,6 +78,7 @@ bool init_asyncio_module(vm::VM& vm, vm::Module* m) {
     init_task_type(vm, *st, m);
     init_handle_types(vm, *st, m);
     init_loop_core_type(vm, *st, m);
+    init_sleep_type(vm, *st, m);
     def_function(vm, m->dict, "_setup", aio::asyncio_setup);
     return true;
 }

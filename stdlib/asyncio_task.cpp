@@ -196,6 +196,10 @@ bool task_step(VM& vm, TaskObj* t, Value exc) {
     bool gen = coro.is_obj() && (coro.o->type == vm.types.coroutine || coro.o->type == vm.types.generator);
     if (gen && exc.is_empty()) {
         status = gen_send_ex(vm, static_cast<Generator*>(coro.o), Value::none(), false, &out);
+    } else if (exc.is_empty() && coro.is_obj() && coro.o->type->send_slot != nullptr) {
+        // A native coroutine (asyncio.sleep's) through its send slot: no StopIteration object.
+        int r = coro.o->type->send_slot(vm, coro.o, Value::none(), &out);
+        status = r == 0 ? SendStatus::Yield : r == 1 ? SendStatus::Return : SendStatus::Error;
     } else {
         if (gen) out = gen_throw(vm, static_cast<Generator*>(coro.o), exc);
         else if (exc.is_empty()) out = vm.call_method(coro, vm.intern("send"), {Value::none()});
@@ -295,7 +299,7 @@ Value task_init(VM& vm, const Args& a) {
     if (!loop.is_obj()) return vm.raise(vm.exc.TypeError, "loop must be an object");
     t->loop = loop.o;
     Value coro = v[0];
-    bool is_coro = coro.is_obj() && coro.o->type == vm.types.coroutine;
+    bool is_coro = coro.is_obj() && (coro.o->type == vm.types.coroutine || coro.o->type == st.sleep_type);
     if (!is_coro) {
         Value r = vm.call(st.iscoroutine, {coro});
         if (r.is_empty()) return r;

@@ -19,6 +19,8 @@ struct InterpState {
     std::vector<std::vector<Frame*>> free_frames;
     // Coroutines created but never started, for "coroutine ... was never awaited" at teardown.
     std::unordered_map<Generator*, UnstartedCoro> unstarted;
+    // Native coroutine objects (asyncio.sleep's) not yet started: a reason to collect at exit.
+    size_t unstarted_native = 0;
     GenTypes gen_types;
     // The exception whose __context__ was last computed: propagating it through the callers'
     // frames must not walk the frame chain again at every level (quadratic in the depth).

@@ -73,6 +73,7 @@ enum TypeFlags : uint32_t {
     kTypeHeap = 1 << 1,          // created by a class statement
     kTypeAbstract = 1 << 2,
     kTypeInstanceDict = 1 << 3,  // instances may have a __dict__ (heap types without __slots__, functions, ...)
+    kTypeAwaitSelf = 1 << 4,     // a native coroutine: `await x` drives x itself (no __await__ call)
 };
 
 using AllocFn = Obj* (*)(VM& vm, Type* type);
