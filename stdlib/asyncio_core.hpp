@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "loop/event_loop.hpp"
 #include "vm/objects/containers.hpp"
 #include "vm/objects/function.hpp"
 #include "vm/ops.hpp"
@@ -134,7 +135,8 @@ struct State : Obj {
     Type* sleep_type = nullptr;           // asyncio.sleep's native coroutine (asyncio_sleep.cpp)
     Type* sleep_wrapper_type = nullptr;   // what its __await__() returns
     Type* future_class = nullptr;         // asyncio.Future, the asy subclass
-    Value get_running_loop;
+    Type* task_class = nullptr;           // asyncio.Task, the asy subclass
+    NativeFunction* core_create_task = nullptr;  // LoopCore.create_task
     NativeFunction* set_result_fn = nullptr;  // _set_result_unless_cancelled
     Value cancelled_error, invalid_state_error, get_event_loop, iscoroutine;
     Set* all_tasks = nullptr;
@@ -203,5 +205,13 @@ void init_loop_core_type(VM& vm, State& st, Module* m);
 void init_future_type(VM& vm, State& st, Module* m);
 void init_task_type(VM& vm, State& st, Module* m);
 void init_sleep_type(VM& vm, State& st, Module* m);
+// LoopCore methods that make tasks (after init_task_type and init_loop_core_type).
+void init_loop_task_methods(VM& vm, State& st);
+
+// asyncio's running loop of this thread (Empty: none).
+inline Value running_loop(VM& vm) {
+    if (!vm.event_loop || loop::on_worker_thread()) return Value::empty();
+    return loop::EventLoop::of(vm).running_loop;
+}
 
 }  // namespace asy::stdlib::aio

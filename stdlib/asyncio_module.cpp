@@ -19,7 +19,8 @@ void State::trace(Tracer& t) {
     t.mark(sleep_type);
     t.mark(sleep_wrapper_type);
     t.mark(future_class);
-    t.mark(get_running_loop);
+    t.mark(task_class);
+    t.mark(core_create_task);
     t.mark(set_result_fn);
     t.mark(cancelled_error);
     t.mark(invalid_state_error);
@@ -47,6 +48,21 @@ Value asyncio_setup(VM& vm, const Args& a) {
     st.get_event_loop = a.pos[2];
     st.iscoroutine = a.pos[3];
     st.all_tasks = static_cast<Set*>(a.pos[4].o);
+    return Value::none();
+}
+
+// _setup_classes(Future, Task): asyncio's asy subclasses, which the natives make directly.
+Value setup_classes(VM& vm, const Args& a) {
+    if (!check_args(vm, a, "_setup_classes", 2, 2)) return Value::empty();
+    State& st = state(vm);
+    Type* base[] = {st.future_type, st.task_type};
+    for (int i = 0; i < 2; ++i) {
+        if (!a.pos[i].is_obj() || a.pos[i].o->type->layout != Layout::Type ||
+            !is_subtype(static_cast<Type*>(a.pos[i].o), base[i]))
+            return vm.raise(vm.exc.TypeError, "_setup_classes() needs the Future and Task classes");
+    }
+    st.future_class = static_cast<Type*>(a.pos[0].o);
+    st.task_class = static_cast<Type*>(a.pos[1].o);
     return Value::none();
 }
 
@@ -79,6 +95,8 @@ bool init_asyncio_module(vm::VM& vm, vm::Module* m) {
     init_handle_types(vm, *st, m);
     init_loop_core_type(vm, *st, m);
     init_sleep_type(vm, *st, m);
+    init_loop_task_methods(vm, *st);
+    def_function(vm, m->dict, "_setup_classes", aio::setup_classes);
     def_function(vm, m->dict, "_setup", aio::asyncio_setup);
     return true;
 }

@@ -75,8 +75,8 @@ int begin(VM& vm, SleepObj* s, Value* out) {
         *out = Value::none();
         return 0;
     }
-    Value loop = vm.call(st.get_running_loop, nullptr, 0);
-    if (loop.is_empty()) return s->phase = SleepPhase::Done, -1;
+    Value loop = running_loop(vm);
+    if (loop.is_empty()) return s->phase = SleepPhase::Done, vm.raise(vm.exc.RuntimeError, "no running event loop"), -1;
     LoopCoreObj* core = core_of(st, loop.o);
     Value fut;
     if (core != nullptr && st.future_class != nullptr) {
@@ -243,23 +243,9 @@ Value get_running(VM&, Value obj, GetSetDescr*) {
 
 // sleep(delay, result=None): the coroutine object; nothing runs until it is awaited.
 Value sleep_new(VM& vm, const Args& a) {
-    // Bound as CPython's `async def sleep(delay, result=None)`, with a Python function's errors.
-    if (a.npos > 2)
-        return vm.raise_format(vm.exc.TypeError, "sleep() takes from 1 to 2 positional arguments but %u were given", a.npos);
-    Value v[2] = {a.npos > 0 ? a.pos[0] : Value::empty(), a.npos > 1 ? a.pos[1] : Value::empty()};
-    size_t nkw = a.kwnames ? a.kwnames->items.size() : 0;
-    for (size_t i = 0; i < nkw; ++i) {
-        auto* k = static_cast<Str*>(a.kwnames->items[i].o);
-        int slot = k->view() == "delay" ? 0 : k->view() == "result" ? 1 : -1;
-        if (slot < 0)
-            return vm.raise_format(vm.exc.TypeError, "sleep() got an unexpected keyword argument '%s'",
-                                   std::string(k->view()).c_str());
-        if (!v[slot].is_empty())
-            return vm.raise_format(vm.exc.TypeError, "sleep() got multiple values for argument '%s'",
-                                   std::string(k->view()).c_str());
-        v[slot] = a.kwvalues[i];
-    }
-    if (v[0].is_empty()) return vm.raise(vm.exc.TypeError, "sleep() missing 1 required positional argument: 'delay'");
+    static const char* const kNames[] = {"delay", "result", nullptr};
+    Value v[2];
+    if (!parse_args_py(vm, a, "sleep", kNames, 1, 0, v)) return Value::empty();
     State& st = state(vm);
     auto* s = vm.alloc<SleepObj>(st.sleep_type);
     s->delay = v[0];
@@ -290,18 +276,6 @@ Value set_result_unless_cancelled(VM& vm, const Args& a) {
     return vm.call_method(a.pos[0], vm.intern("set_result"), {a.pos[1]});
 }
 
-// _setup_sleep(get_running_loop, Future): what sleep needs from asyncio.asy.
-Value setup_sleep(VM& vm, const Args& a) {
-    if (!check_args(vm, a, "_setup_sleep", 2, 2)) return Value::empty();
-    State& st = state(vm);
-    if (!a.pos[1].is_obj() || !is_subtype(type_of(vm, a.pos[1]), vm.types.type) ||
-        !is_subtype(static_cast<Type*>(a.pos[1].o), st.future_type))
-        return vm.raise(vm.exc.TypeError, "_setup_sleep() needs the Future class");
-    st.get_running_loop = a.pos[0];
-    st.future_class = static_cast<Type*>(a.pos[1].o);
-    return Value::none();
-}
-
 }  // namespace
 
 void init_sleep_type(VM& vm, State& st, Module* m) {
@@ -329,7 +303,6 @@ void init_sleep_type(VM& vm, State& st, Module* m) {
     def_method(vm, w, "close", forward<sleep_close>);
     st.set_result_fn = def_function(vm, m->dict, "_set_result_unless_cancelled", set_result_unless_cancelled);
     def_function(vm, m->dict, "sleep", sleep_new);
-    def_function(vm, m->dict, "_setup_sleep", setup_sleep);
 }
 
 }  // namespace asy::stdlib::aio

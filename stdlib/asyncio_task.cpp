@@ -284,47 +284,94 @@ bool task_wakeup(VM& vm, TaskObj* t, Value fut) {
 
 namespace {
 
+// Task.__init__'s work once the arguments are bound: `loop` may be Empty/None (the current loop).
+bool task_setup(VM& vm, TaskObj* t, Value coro, Value loop, Value name) {
+    State& st = state(vm);
+    if (loop.is_empty() || loop.is_none()) {
+        loop = vm.call(st.get_event_loop, nullptr, 0);
+        if (loop.is_empty()) return false;
+    }
+    if (!loop.is_obj()) return vm.raise(vm.exc.TypeError, "loop must be an object"), false;
+    t->loop = loop.o;
+    bool is_coro = coro.is_obj() && (coro.o->type == vm.types.coroutine || coro.o->type == st.sleep_type);
+    if (!is_coro) {
+        Value r = vm.call(st.iscoroutine, {coro});
+        if (r.is_empty()) return false;
+        int b = truthy(vm, r);
+        if (b < 0) return false;
+        if (!b) {
+            t->log_destroy_pending = false;
+            Str* s = repr(vm, coro);
+            if (s == nullptr) return false;
+            vm.raise(vm.exc.TypeError, "a coroutine was expected, got " + std::string(s->view()));
+            return false;
+        }
+    }
+    ++st.task_counter;
+    if (name.is_empty() || name.is_none()) {
+        t->name = Value::integer(st.task_counter);
+    } else {
+        Str* s = to_str(vm, name);
+        if (s == nullptr) return false;
+        t->name = Value::object(s);
+    }
+    if (!coro.is_obj()) return vm.raise(vm.exc.TypeError, "a coroutine was expected"), false;
+    t->coro = coro.o;
+    if (!schedule_step(vm, t)) return false;
+    return set_add(vm, st.all_tasks, Value::object(t));
+}
+
 Value task_init(VM& vm, const Args& a) {
     TaskObj* t = self_of(vm, a, "__init__");
     if (t == nullptr) return Value::empty();
     static const char* const kNames[] = {"coro", "$loop", "$name", "$context", nullptr};
     Value v[4];
     if (!parse_args(vm, rest(a), "Task", kNames, 1, v)) return Value::empty();
+    return task_setup(vm, t, v[0], v[1], v[2]) ? Value::none() : Value::empty();
+}
+
+// loop.create_task(coro, *, name=None, context=None) for the native loop: asyncio.Task made
+// without a class call (asyncio.Task adds no __init__ of its own).
+Value new_task(VM& vm, LoopCoreObj* core, Value coro, Value name) {
     State& st = state(vm);
-    Value loop = v[1];
-    if (loop.is_empty() || loop.is_none()) {
-        loop = vm.call(st.get_event_loop, nullptr, 0);
-        if (loop.is_empty()) return loop;
+    if (core->closed) return vm.raise(vm.exc.RuntimeError, "Event loop is closed");
+    Type* cls = st.task_class != nullptr ? st.task_class : st.task_type;
+    auto* t = static_cast<TaskObj*>(cls->alloc_instance(vm, cls));
+    Value self = Value::object(t);
+    vm.heap.pin(t);
+    if (!task_setup(vm, t, coro, Value::object(core), name)) return Value::empty();
+    return self;
+}
+
+Value core_create_task(VM& vm, const Args& a) {
+    State& st = state(vm);
+    LoopCoreObj* core = a.npos > 0 && a.pos[0].is_obj() ? core_of(st, a.pos[0].o) : nullptr;
+    if (core == nullptr) return vm.raise(vm.exc.TypeError, "descriptor 'create_task' requires a '_asyncio.LoopCore' object");
+    static const char* const kNames[] = {"coro", "$name", "$context", nullptr};
+    Value v[3];
+    if (!parse_args_py(vm, rest(a), "BaseEventLoop.create_task", kNames, 1, 1, v)) return Value::empty();
+    return new_task(vm, core, v[0], v[1]);
+}
+
+// asyncio.create_task(coro, *, name=None, context=None).
+Value module_create_task(VM& vm, const Args& a) {
+    static const char* const kNames[] = {"coro", "$name", "$context", nullptr};
+    Value v[3];
+    if (!parse_args_py(vm, a, "create_task", kNames, 1, 0, v)) return Value::empty();
+    Value loop = running_loop(vm);
+    if (loop.is_empty()) return vm.raise(vm.exc.RuntimeError, "no running event loop");
+    State& st = state(vm);
+    if (LoopCoreObj* core = core_of(st, loop.o)) {
+        Value m = type_lookup(loop.o->type, vm.intern("create_task"));
+        if (m.is_obj() && m.o == st.core_create_task) return new_task(vm, core, v[0], v[1]);
     }
-    if (!loop.is_obj()) return vm.raise(vm.exc.TypeError, "loop must be an object");
-    t->loop = loop.o;
-    Value coro = v[0];
-    bool is_coro = coro.is_obj() && (coro.o->type == vm.types.coroutine || coro.o->type == st.sleep_type);
-    if (!is_coro) {
-        Value r = vm.call(st.iscoroutine, {coro});
-        if (r.is_empty()) return r;
-        int b = truthy(vm, r);
-        if (b < 0) return Value::empty();
-        if (!b) {
-            t->log_destroy_pending = false;
-            Str* s = repr(vm, coro);
-            if (s == nullptr) return Value::empty();
-            return vm.raise(vm.exc.TypeError, "a coroutine was expected, got " + std::string(s->view()));
-        }
-    }
-    ++st.task_counter;
-    if (v[2].is_empty() || v[2].is_none()) {
-        t->name = Value::integer(st.task_counter);
-    } else {
-        Str* s = to_str(vm, v[2]);
-        if (s == nullptr) return Value::empty();
-        t->name = Value::object(s);
-    }
-    if (!coro.is_obj()) return vm.raise(vm.exc.TypeError, "a coroutine was expected");
-    t->coro = coro.o;
-    if (!schedule_step(vm, t)) return Value::empty();
-    if (!set_add(vm, st.all_tasks, a.pos[0])) return Value::empty();
-    return Value::none();
+    Value name = v[1].is_empty() ? Value::none() : v[1];
+    Value kwn = Value::object(vm.intern("name"));
+    Tuple* kw = new_tuple(vm, &kwn, 1);
+    Value args[] = {v[0], name};
+    Value meth = get_attr(vm, loop, vm.intern("create_task"));
+    if (meth.is_empty()) return meth;
+    return vm.call(meth, args, 2, kw);
 }
 
 Value task_get_coro(VM& vm, const Args& a) {
@@ -503,10 +550,16 @@ void init_task_type(VM& vm, State& st, Module* m) {
     def_getset(vm, t, "_log_destroy_pending", get_log_destroy, set_log_destroy);
     dict_set_str(vm, m->dict, vm.intern("Task"), Value::object(t));
 
+    def_function(vm, m->dict, "create_task", module_create_task);
+
     st.step_fn = new_native(vm, "_step", step_entry);
     st.step_fn->qualname = vm.intern("Task._step");
     st.wakeup_fn = new_native(vm, "task_wakeup", task_wakeup_m);
     st.wakeup_fn->qualname = vm.intern("Task._wakeup");
+}
+
+void init_loop_task_methods(VM& vm, State& st) {
+    st.core_create_task = def_method(vm, st.core_type, "create_task", core_create_task);
 }
 
 }  // namespace asy::stdlib::aio

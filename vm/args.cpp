@@ -83,4 +83,61 @@ bool parse_args(VM& vm, const Args& a, const char* fname, const char* const* nam
     return true;
 }
 
+bool parse_args_py(VM& vm, const Args& a, const char* fname, const char* const* names, uint32_t required,
+                   uint32_t nself, Value* out) {
+    uint32_t maxargs = 0, maxpos = 0;
+    bool kwonly = false;
+    for (; names[maxargs]; ++maxargs) {
+        if (names[maxargs][0] == '$') kwonly = true;
+        if (!kwonly) ++maxpos;
+    }
+    auto name_of = [&](uint32_t i) { return names[i][0] == '$' ? names[i] + 1 : names[i]; };
+    for (uint32_t i = 0; i < maxargs; ++i) out[i] = Value::empty();
+    if (a.npos > maxpos) {
+        uint32_t minpos = std::min(required, maxpos) + nself, most = maxpos + nself;
+        if (minpos == most)
+            vm.raise_format(vm.exc.TypeError, "%s() takes %u positional argument%s but %u %s given", fname, most,
+                            most == 1 ? "" : "s", a.npos + nself, a.npos + nself == 1 ? "was" : "were");
+        else
+            vm.raise_format(vm.exc.TypeError, "%s() takes from %u to %u positional arguments but %u were given", fname,
+                            minpos, most, a.npos + nself);
+        return false;
+    }
+    for (uint32_t i = 0; i < a.npos; ++i) out[i] = a.pos[i];
+    uint32_t nkw = kwcount(a);
+    for (uint32_t k = 0; k < nkw; ++k) {
+        Value kn = a.kwnames->items[k];
+        std::string_view key = is_str_value(kn) ? sv(kn) : std::string_view();
+        uint32_t i = 0;
+        for (; i < maxargs; ++i)
+            if (key == name_of(i)) break;
+        if (i == maxargs) {
+            vm.raise_format(vm.exc.TypeError, "%s() got an unexpected keyword argument '%s'", fname,
+                            std::string(key).c_str());
+            return false;
+        }
+        if (!out[i].is_empty()) {
+            vm.raise_format(vm.exc.TypeError, "%s() got multiple values for argument '%s'", fname, name_of(i));
+            return false;
+        }
+        out[i] = a.kwvalues[k];
+    }
+    // Missing ones, listed as CPython does: 'a', 'a' and 'b', 'a', 'b' and 'c'.
+    for (int pass = 0; pass < 2; ++pass) {
+        std::vector<const char*> missing;
+        for (uint32_t i = 0; i < required && i < maxargs; ++i)
+            if (out[i].is_empty() && (i < maxpos) == (pass == 0)) missing.push_back(name_of(i));
+        if (missing.empty()) continue;
+        std::string list;
+        for (size_t j = 0; j < missing.size(); ++j) {
+            if (j > 0) list += j + 1 == missing.size() ? (missing.size() > 2 ? ", and " : " and ") : ", ";
+            list += "'" + std::string(missing[j]) + "'";
+        }
+        vm.raise_format(vm.exc.TypeError, "%s() missing %zu required %s argument%s: %s", fname, missing.size(),
+                        pass == 0 ? "positional" : "keyword-only", missing.size() == 1 ? "" : "s", list.c_str());
+        return false;
+    }
+    return true;
+}
+
 }  // namespace asy::vm

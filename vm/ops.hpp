@@ -142,5 +142,10 @@ bool check_no_kwargs(VM& vm, const Args& a, const char* fname);
 // starts with '$' is keyword-only (the '$' is not part of the name), as are all after it.
 bool parse_args(VM& vm, const Args& a, const char* fname, const char* const* names,
                 uint32_t required, Value* out);
+// parse_args for natives that stand in for Python functions (asyncio.sleep, create_task): the
+// errors a `def` with these parameters raises. `nself` (0 or 1) counts a bound self in the
+// positional counts ("C.m() takes 2 positional arguments but 3 were given").
+bool parse_args_py(VM& vm, const Args& a, const char* fname, const char* const* names, uint32_t required,
+                   uint32_t nself, Value* out);
 
 }  // namespace asy::vm
