@@ -136,6 +136,7 @@ struct State : Obj {
     Type* sleep_wrapper_type = nullptr;   // what its __await__() returns
     Type* future_class = nullptr;         // asyncio.Future, the asy subclass
     Type* task_class = nullptr;           // asyncio.Task, the asy subclass
+    Type* gather_state_type = nullptr;    // gather's callback state (asyncio_gather.cpp)
     NativeFunction* core_create_task = nullptr;  // LoopCore.create_task
     NativeFunction* set_result_fn = nullptr;  // _set_result_unless_cancelled
     Value cancelled_error, invalid_state_error, get_event_loop, iscoroutine;
@@ -205,6 +206,7 @@ void init_loop_core_type(VM& vm, State& st, Module* m);
 void init_future_type(VM& vm, State& st, Module* m);
 void init_task_type(VM& vm, State& st, Module* m);
 void init_sleep_type(VM& vm, State& st, Module* m);
+void init_gather(VM& vm, State& st, Module* m);
 // LoopCore methods that make tasks (after init_task_type and init_loop_core_type).
 void init_loop_task_methods(VM& vm, State& st);
 

@@ -20,6 +20,7 @@ void State::trace(Tracer& t) {
     t.mark(sleep_wrapper_type);
     t.mark(future_class);
     t.mark(task_class);
+    t.mark(gather_state_type);
     t.mark(core_create_task);
     t.mark(set_result_fn);
     t.mark(cancelled_error);
@@ -95,6 +96,7 @@ bool init_asyncio_module(vm::VM& vm, vm::Module* m) {
     init_handle_types(vm, *st, m);
     init_loop_core_type(vm, *st, m);
     init_sleep_type(vm, *st, m);
+    init_gather(vm, *st, m);
     init_loop_task_methods(vm, *st);
     def_function(vm, m->dict, "_setup_classes", aio::setup_classes);
     def_function(vm, m->dict, "_setup", aio::asyncio_setup);
