@@ -5,12 +5,33 @@
 
 namespace asy::vm {
 
-Value type_lookup(Type* type, Str* name) {
+// Out of line, so a cache hit in type_lookup needs no stack frame.
+[[gnu::noinline]] static Value mro_lookup(Type* type, Str* name) {
     for (Type* t : type->mro) {
         Value v = dict_get_str(t->dict, name);
         if (!v.is_empty()) return v;
     }
     return Value::empty();
+}
+
+[[gnu::noinline]] static Value cache_fill(TypeAttrCache::Entry* e, Type* type, Str* name) {
+    Value v = mro_lookup(type, name);
+    e->version = type->version;
+    e->name = name;
+    e->value = v;
+    return v;
+}
+
+// Through the VM's TypeAttrCache (vm.hpp) for interned names; others (getattr with a computed
+// string) walk the MRO, as their pointer could be reused by another text after a collection.
+Value type_lookup(Type* type, Str* name) {
+    TypeAttrCache* c = type->attr_cache;
+    if (c != nullptr && name->interned && c->enabled) [[likely]] {
+        TypeAttrCache::Entry* e = &c->entries[TypeAttrCache::index(type->version, name)];
+        if (e->version == type->version && e->name == name) [[likely]] return e->value;
+        return cache_fill(e, type, name);
+    }
+    return mro_lookup(type, name);
 }
 
 bool has_instance_dict(const Value& obj) {
@@ -180,9 +201,9 @@ Value type_getattr(VM& vm, Type* t, Str* name) {
 
 static bool is_default_getattribute(VM& vm, Value ga) {
     if (!(ga.is_obj() && ga.o->type == vm.types.native_function)) return false;
-    Value od = dict_get_str(vm.types.object->dict, vm.names.__getattribute__);
-    Value td = dict_get_str(vm.types.type->dict, vm.names.__getattribute__);
-    return ga.identical(od) || ga.identical(td);
+    // Through the cache: object's and type's own dicts are the first entries of their MROs.
+    return ga.identical(type_lookup(vm.types.object, vm.names.__getattribute__)) ||
+           ga.identical(type_lookup(vm.types.type, vm.names.__getattribute__));
 }
 
 // get_attr without the AttributeError for a missing attribute (other errors stay pending).

@@ -15,6 +15,7 @@ struct Str;
 struct Dict;
 struct Tuple;
 struct Type;
+struct TypeAttrCache;
 
 // Passed to `Obj::trace`: marks every object reachable from the one being traced.
 class Tracer {
@@ -93,8 +94,12 @@ struct Type : Obj {
     uint32_t flags = 0;
     AllocFn alloc_instance = nullptr;  // makes an empty instance of `layout` for this type
     SendSlot send_slot = nullptr;      // the SEND opcode's fast path, or null
-    // Bumped whenever this type's or a base's dict changes, so per-site caches can validate.
+    // Replaced by a fresh value (one process-wide counter, type.cpp) whenever this type's or a
+    // base's dict or MRO changes, so (version, name) names one lookup result for good: per-site
+    // caches and the VM's type attribute cache validate against it even after the type died and
+    // another was allocated at its address. Never 0 once the type exists.
     uint64_t version = 0;
+    TypeAttrCache* attr_cache = nullptr;  // the owning VM's type attribute cache (vm.hpp)
     // Direct subclasses (for __subclasses__() and version bumps). Strong references: classes
     // are long-lived, and a weak list could dangle when base and subclass die in one sweep.
     std::vector<Type*> subclasses;

@@ -1,6 +1,7 @@
 // The type object: creation of the built-in types, isinstance/issubclass, instantiation
 // (type.__call__), and class creation (type(name, bases, dict), __build_class__, C3 MRO).
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 
 #include "vm/init.hpp"
@@ -25,8 +26,22 @@ static Obj* alloc_property(VM& vm, Type* t) {
     p->fget = p->fset = p->fdel = p->doc = Value::none();
     return p;
 }
+// Type versions come from one process-wide counter, so a version never names two types (or two
+// states of one type), even across VMs or after a type's address is reused.
+static std::atomic<uint64_t> next_type_version{1};
+
+static uint64_t new_type_version() { return next_type_version.fetch_add(1, std::memory_order_relaxed); }
+
+// Every new type object gets its VM's attribute cache and a version of its own.
+static Type* new_type_object(VM& vm, Type* meta) {
+    Type* t = vm.alloc<Type>(meta);
+    t->attr_cache = vm.type_cache.get();
+    t->version = new_type_version();
+    return t;
+}
+
 static Obj* alloc_type(VM& vm, Type* t) {
-    Type* n = vm.alloc<Type>(t);
+    Type* n = new_type_object(vm, t);
     n->dict = new_dict(vm);
     return n;
 }
@@ -73,7 +88,7 @@ std::string type_module(VM& vm, Type* t) {
 }
 
 void type_modified(Type* t) {
-    ++t->version;
+    t->version = new_type_version();
     for (Type* s : t->subclasses) type_modified(s);
 }
 
@@ -114,7 +129,7 @@ static void init_type_fields(VM& vm, Type* t, const char* name, Type* base, Layo
 }
 
 Type* new_builtin_type(VM& vm, const char* name, Type* base, Layout layout, AllocFn alloc, uint32_t flags) {
-    Type* t = vm.alloc<Type>(vm.types.type);
+    Type* t = new_type_object(vm, vm.types.type);
     if (!base) base = vm.types.object;
     init_type_fields(vm, t, name, base, layout, alloc, flags);
     return t;
@@ -146,7 +161,7 @@ void init_core_types(VM& vm) {
     // Every Type object exists before any name or dict is made: interning needs `str`, dicts
     // need `dict`, and both need `type`.
     BuiltinTypes& T = vm.types;
-#define ASY_X(name) T.name = vm.alloc<Type>(nullptr);
+#define ASY_X(name) T.name = new_type_object(vm, nullptr);
     ASY_BUILTIN_TYPES(ASY_X)
 #undef ASY_X
 #define ASY_X(name) T.name->type = T.type;
@@ -610,6 +625,8 @@ static Value type_new(VM& vm, const Args& a) {
     }
     if (dict_get_str(t->dict, vm.names.__doc__).is_empty()) dict_set_str(vm, t->dict, vm.names.__doc__, Value::none());
     if (t->layout == Layout::Type) t->flags |= kTypeInstanceDict;
+    // The dict was filled directly above; a fresh version drops anything cached while it was.
+    type_modified(t);
 
     for (Type* bt : t->bases) bt->subclasses.push_back(t);
     if (!call_set_names(vm, t)) return Value::empty();
@@ -921,6 +938,92 @@ static Value get_type_bases(VM& vm, Value obj, GetSetDescr*) {
     for (size_t i = 0; i < t->bases.size(); ++i) tu->items[i] = Value::object(t->bases[i]);
     return Value::object(tu);
 }
+// New MROs for t and (after it) every subclass; each old one is saved first so a failure can
+// put them all back.
+static bool recompute_mros(VM& vm, Type* t, std::vector<std::pair<Type*, std::vector<Type*>>>* saved) {
+    saved->emplace_back(t, t->mro);
+    std::vector<Type*> mro;
+    if (!c3_mro(vm, t, &mro)) return false;
+    t->mro = std::move(mro);
+    for (Type* s : t->subclasses)
+        if (!recompute_mros(vm, s, saved)) return false;
+    return true;
+}
+
+// C.__bases__ = (...): CPython's checks, new MROs for the class and its subclasses (all
+// restored if one fails), moved subclass links, and fresh versions for the whole hierarchy.
+static bool set_type_bases(VM& vm, Value obj, Value v, GetSetDescr* d) {
+    Type* t = as_type(obj);
+    if (!(t->flags & kTypeHeap) || v.is_empty()) return set_type_name(vm, obj, v, d);
+    const char* tn = t->name->s.c_str();
+    if (!(v.is_obj() && v.o->type->layout == Layout::Tuple)) {
+        vm.raise_format(vm.exc.TypeError, "can only assign tuple to %s.__bases__, not %s", tn, type_name(vm, v).c_str());
+        return false;
+    }
+    Tuple* tu = static_cast<Tuple*>(v.o);
+    if (tu->items.empty()) {
+        vm.raise_format(vm.exc.TypeError, "can only assign non-empty tuple to %s.__bases__, not ()", tn);
+        return false;
+    }
+    std::vector<Type*> bases;
+    Type* solid = vm.types.object;
+    for (Value b : tu->items) {
+        if (!is_type_obj(b)) {
+            vm.raise_format(vm.exc.TypeError, "%s.__bases__ must be tuple of classes, not '%s'", tn,
+                            type_name(vm, b).c_str());
+            return false;
+        }
+        Type* bt = as_type(b);
+        if (is_subtype(bt, t)) {
+            vm.raise(vm.exc.TypeError, "a __bases__ item causes an inheritance cycle");
+            return false;
+        }
+        if (!(bt->flags & kTypeBaseType)) {
+            vm.raise_format(vm.exc.TypeError, "type '%s' is not an acceptable base type", type_qualname(bt).c_str());
+            return false;
+        }
+        if (std::find(bases.begin(), bases.end(), bt) != bases.end()) {
+            vm.raise_format(vm.exc.TypeError, "duplicate base class %s", bt->name->s.c_str());
+            return false;
+        }
+        if (bt->layout != Layout::Object) {
+            if (solid->layout == Layout::Object || is_subtype(bt, solid)) {
+                solid = bt;
+            } else if (!is_subtype(solid, bt) && bt->layout != solid->layout) {
+                vm.raise(vm.exc.TypeError, "multiple bases have instance lay-out conflict");
+                return false;
+            }
+        }
+        bases.push_back(bt);
+    }
+    Type* new_base = bases[0];
+    for (Type* bt : bases)
+        if (is_subtype(bt, solid)) { new_base = bt; break; }
+    // Instances keep their C++ layout, so the built-in base must stay the same.
+    if (builtin_base(new_base) != builtin_base(t->base)) {
+        vm.raise_format(vm.exc.TypeError, "__bases__ assignment: '%s' object layout differs from '%s'",
+                        new_base->name->s.c_str(), t->base->name->s.c_str());
+        return false;
+    }
+    std::vector<Type*> old_bases = t->bases;
+    Type* old_base = t->base;
+    t->bases = bases;
+    t->base = new_base;
+    std::vector<std::pair<Type*, std::vector<Type*>>> saved;
+    if (!recompute_mros(vm, t, &saved)) {
+        for (auto it = saved.rbegin(); it != saved.rend(); ++it) it->first->mro = std::move(it->second);
+        t->bases = std::move(old_bases);
+        t->base = old_base;
+        return false;
+    }
+    for (Type* b : old_bases) {
+        auto& subs = b->subclasses;
+        subs.erase(std::remove(subs.begin(), subs.end(), t), subs.end());
+    }
+    for (Type* b : bases) b->subclasses.push_back(t);
+    type_modified(t);
+    return true;
+}
 static Value get_type_base(VM&, Value obj, GetSetDescr*) {
     Type* t = as_type(obj);
     return t->base ? Value::object(t->base) : Value::none();
@@ -947,6 +1050,7 @@ static bool set_type_doc(VM& vm, Value obj, Value v, GetSetDescr* d) {
     if (!(t->flags & kTypeHeap)) return set_type_name(vm, obj, Value::empty(), d);
     if (v.is_empty()) return set_type_name(vm, obj, v, d);
     dict_set_str(vm, t->dict, vm.names.__doc__, v);
+    type_modified(t);
     return true;
 }
 
@@ -1025,7 +1129,7 @@ void init_type_methods(VM& vm) {
     def_getset(vm, T, "__name__", get_type_name, set_type_name);
     def_getset(vm, T, "__qualname__", get_type_qualname, set_type_name);
     def_getset(vm, T, "__module__", get_type_module, set_type_module);
-    def_getset(vm, T, "__bases__", get_type_bases);
+    def_getset(vm, T, "__bases__", get_type_bases, set_type_bases);
     def_getset(vm, T, "__base__", get_type_base);
     def_getset(vm, T, "__mro__", get_type_mro);
     def_getset(vm, T, "__dict__", get_type_dict);

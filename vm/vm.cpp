@@ -32,6 +32,9 @@ VM::VM(VMOptions opts) : heap(*this), options(std::move(opts)) {
     init_functions(*this);
     init_builtins(*this);
     dict_set_str(*this, modules, intern("builtins"), Value::object(builtins_module));
+    // Init code fills type dicts directly; from here on every change goes through type_modified.
+    type_cache->clear();
+    type_cache->enabled = true;
     heap.release(0);
     heap.paused = false;
 }

@@ -111,6 +111,32 @@ struct VMOptions {
     std::vector<std::string> path;    // module search path (script dir, ASY_PATH entries)
 };
 
+// CPython's type attribute cache: type_lookup's results (misses too) by (type version, interned
+// name) in a direct-mapped table, so repeated lookups skip the walk over the MRO's dicts. An
+// entry is valid while its version is the type's current one: every change to a type's dict
+// or MRO gives the type and its subclasses fresh versions (type_modified), and versions are
+// never reused. Names are interned (immortal), so a name pointer never changes meaning. The
+// collector clears the table before marking, so no entry outlives the value it holds.
+struct TypeAttrCache {
+    static constexpr unsigned kBits = 12;
+    static constexpr size_t kSize = size_t(1) << kBits;
+    struct Entry {
+        uint64_t version = 0;   // 0: empty (no type has version 0)
+        Str* name = nullptr;
+        Value value;            // Empty: the name is on no class of the MRO
+    };
+    Entry entries[kSize];
+    bool enabled = false;       // off while the VM initialises (natives fill type dicts directly)
+
+    static size_t index(uint64_t version, const Str* name) {
+        uint64_t h = (version ^ (reinterpret_cast<uintptr_t>(name) >> 4)) * 0x9E3779B97F4A7C15ull;
+        return static_cast<size_t>(h >> (64 - kBits));
+    }
+    void clear() {
+        for (Entry& e : entries) e.version = 0;
+    }
+};
+
 class VM {
 public:
     explicit VM(VMOptions options = {});
@@ -223,6 +249,8 @@ public:
     // kept alive by a root tracer init_builtins adds.
     Type* anext_awaitable_type = nullptr;
     Type* file_types[5] = {};
+    // type_lookup's cache (see TypeAttrCache); every Type points at its VM's.
+    std::unique_ptr<TypeAttrCache> type_cache = std::make_unique<TypeAttrCache>();
 
     // The api layer's per-VM state (asy::Runtime::Impl), for natives it installs (eval, exec).
     void* api_data = nullptr;

@@ -153,18 +153,13 @@ inline bool str_entry_matches(const Dict::Entry& ent, Str* key, uint64_t hash) {
 // Str-only lookup: pointer, then hash + bytes. No user code.
 int32_t lookup_str(const Dict* d, Str* key, uint64_t hash, size_t* slot) {
     if (d->index == nullptr) {
-        size_t n = d->entries.size();
-        // Interned names (attributes) are found by pointer alone.
-        for (size_t e = 0; e < n; ++e)
-            if (d->entries[e].key.is_obj() && d->entries[e].key.o == key) {
-                *slot = 0;
-                return static_cast<int32_t>(e);
-            }
-        for (size_t e = 0; e < n; ++e)
-            if (str_entry_matches(d->entries[e], key, hash)) {
-                *slot = 0;
-                return static_cast<int32_t>(e);
-            }
+        // One pass: keys are unique, so the first match is the only one. Interned names
+        // (attributes) match by pointer; the hash test keeps a miss (the usual case when a
+        // lookup walks an MRO) from comparing any bytes.
+        *slot = 0;
+        const Dict::Entry* ents = d->entries.begin();
+        for (size_t e = 0, n = d->entries.size(); e < n; ++e)
+            if (str_entry_matches(ents[e], key, hash)) return static_cast<int32_t>(e);
         return -1;
     }
     size_t mask = index_size(d) - 1;
