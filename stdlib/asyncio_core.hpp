@@ -68,7 +68,6 @@ struct TaskObj : FutureObj {
 struct FutureIter : Obj {
     FutureObj* fut = nullptr;
     bool yielded = false;        // resumed again while still pending: "await wasn't used with future"
-    bool once = false;           // no future: yield None once, then return None (sleep(0))
     void trace(Tracer& t) override { t.mark(fut); }
 };
 

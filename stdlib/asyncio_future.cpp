@@ -231,10 +231,6 @@ int iter_send_slot(VM& vm, Obj* self, Value, Value* out) {
     FutureObj* f = it->fut;
     if (f == nullptr) {
         *out = Value::none();
-        if (it->once && !it->yielded) {
-            it->yielded = true;
-            return 0;
-        }
         return 1;
     }
     if (f->state == FutState::Pending) {
@@ -253,20 +249,8 @@ int iter_send_slot(VM& vm, Obj* self, Value, Value* out) {
     return out->is_empty() ? -1 : 1;
 }
 
-// _yield_once(): an awaitable that gives the loop one turn (sleep(0)): 48 bytes and no frame.
-Value yield_once(VM& vm, const Args& a) {
-    if (!check_args(vm, a, "_yield_once", 0, 0)) return Value::empty();
-    FutureIter* it = vm.alloc<FutureIter>(state(vm).iter_type);
-    it->once = true;
-    return Value::object(it);
-}
-
 Value iter_step(VM& vm, FutureIter* it) {
     FutureObj* f = it->fut;
-    if (f == nullptr && it->once && !it->yielded) {
-        it->yielded = true;
-        return Value::none();
-    }
     if (f == nullptr) return vm.raise(vm.exc.StopIteration, "");
     if (f->state == FutState::Pending) {
         if (it->yielded) return vm.raise(vm.exc.RuntimeError, "await wasn't used with future");
@@ -590,7 +574,6 @@ void init_future_type(VM& vm, State& st, Module* m) {
     def_method(vm, it, "__next__", iter_next);
     def_method(vm, it, "send", iter_send);
     it->send_slot = iter_send_slot;
-    def_function(vm, m->dict, "_yield_once", yield_once);
     def_method(vm, it, "throw", iter_throw);
     def_method(vm, it, "close", iter_close);
 }
