@@ -122,7 +122,16 @@ int64_t length(VM& vm, Value v) {
         if (t == vm.types.set || t == vm.types.frozenset) return static_cast<int64_t>(static_cast<Set*>(v.o)->used);
         Value f = type_lookup(t, vm.names.__len__);
         if (!f.is_empty() && !f.is_none()) {
-            Value r = call_descriptor(vm, f, v, nullptr, 0);
+            Value r;
+            auto* nf = f.is_obj() && f.o->type == vm.types.native_function ? static_cast<NativeFunction*>(f.o) : nullptr;
+            if (nf != nullptr && nf->is_method && nf->self.is_empty()) {
+                // A native __len__ (collections.deque, views, ...) is called directly: len(d) and
+                // `while d:` skip the generic call machinery.
+                r = nf->fn(vm, Args{&v, 1, nullptr, nullptr});
+                if (r.is_int() && r.i >= 0) return r.i;
+            } else {
+                r = call_descriptor(vm, f, v, nullptr, 0);
+            }
             if (r.is_empty()) return -1;
             if (r.is_bool()) return r.b;
             if (!is_int_like(vm, r)) {
