@@ -25,7 +25,9 @@ bool is_exc_class(VM& vm, Value v) {
 // (nothing can be registered before). The subject's type is checked, as CPython's flags are.
 // Errors in a user __subclasshook__ cannot surface here: they count as "no".
 bool abc_subclass(VM& vm, Type* t, const char* abc_name) {
-    if ((t->flags & kTypeHeap) == 0) return false;  // built-ins are known to the callers
+    // Built-ins are known to the callers; native types of stdlib modules (collections.deque,
+    // registered as a MutableSequence) are asked like classes.
+    if ((t->flags & kTypeHeap) == 0 && (t->module == nullptr || t->module->view() == "builtins")) return false;
     Value mod = dict_get_str(vm.modules, vm.intern("_collections_abc"));
     if (mod.is_empty() || !mod.is_obj() || mod.o->dict == nullptr) return false;
     Value abc = dict_get_str(mod.o->dict, vm.intern(abc_name));
