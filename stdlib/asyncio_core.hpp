@@ -165,6 +165,8 @@ Value make_cancelled_error(VM& vm, FutureObj* f);
 bool future_cancel(VM& vm, FutureObj* f, Value msg);
 bool future_set_result(VM& vm, FutureObj* f, Value result);
 bool future_set_exception(VM& vm, FutureObj* f, Value exc);
+// A new pending asyncio.Future of `loop` (loop.create_future() without the call).
+FutureObj* new_future(VM& vm, Obj* loop);
 // Future.result(): the result, or false-y Empty with the exception / CancelledError pending.
 Value future_result(VM& vm, FutureObj* f);
 // The exception throw(typ, val) raises: an instance of class `typ` (made from `val`), or `typ`.

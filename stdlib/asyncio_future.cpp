@@ -106,6 +106,14 @@ Value future_result(VM& vm, FutureObj* f) {
     return f->result.is_empty() ? Value::none() : f->result;
 }
 
+FutureObj* new_future(VM& vm, Obj* loop) {
+    State& st = state(vm);
+    Type* cls = st.future_class != nullptr ? st.future_class : st.future_type;
+    auto* f = static_cast<FutureObj*>(cls->alloc_instance(vm, cls));
+    f->loop = loop;
+    return f;
+}
+
 Value thrown_exception(VM& vm, Value typ, Value val) {
     if (!typ.is_obj() || typ.o->type->layout != Layout::Type) return typ;
     if (val.is_empty() || val.is_none()) return vm.call(typ, nullptr, 0);

@@ -79,10 +79,9 @@ int begin(VM& vm, SleepObj* s, Value* out) {
     if (loop.is_empty()) return s->phase = SleepPhase::Done, vm.raise(vm.exc.RuntimeError, "no running event loop"), -1;
     LoopCoreObj* core = core_of(st, loop.o);
     Value fut;
-    if (core != nullptr && st.future_class != nullptr) {
+    if (core != nullptr) {
         // loop.create_future() and loop.call_later(...) without their method calls.
-        auto* f = static_cast<FutureObj*>(st.future_class->alloc_instance(vm, st.future_class));
-        f->loop = core;
+        FutureObj* f = new_future(vm, core);
         fut = Value::object(f);
         vm.heap.pin(f);
         Value when = s->delay.is_float() ? Value::real(loop_time() + s->delay.f)

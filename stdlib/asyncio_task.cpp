@@ -353,6 +353,15 @@ Value core_create_task(VM& vm, const Args& a) {
     return new_task(vm, core, v[0], v[1]);
 }
 
+// loop.create_future(): an asyncio.Future of this loop, made without a class call.
+Value core_create_future(VM& vm, const Args& a) {
+    State& st = state(vm);
+    LoopCoreObj* core = a.npos > 0 && a.pos[0].is_obj() ? core_of(st, a.pos[0].o) : nullptr;
+    if (core == nullptr) return vm.raise(vm.exc.TypeError, "descriptor 'create_future' requires a '_asyncio.LoopCore' object");
+    if (!check_args(vm, a, "create_future", 1, 1)) return Value::empty();
+    return Value::object(new_future(vm, core));
+}
+
 // asyncio.create_task(coro, *, name=None, context=None).
 Value module_create_task(VM& vm, const Args& a) {
     static const char* const kNames[] = {"coro", "$name", "$context", nullptr};
@@ -560,6 +569,7 @@ void init_task_type(VM& vm, State& st, Module* m) {
 
 void init_loop_task_methods(VM& vm, State& st) {
     st.core_create_task = def_method(vm, st.core_type, "create_task", core_create_task);
+    def_method(vm, st.core_type, "create_future", core_create_future);
 }
 
 }  // namespace asy::stdlib::aio
