@@ -107,7 +107,7 @@ Value loop_get_running_loop(VM& vm, const Args& a) {
 
 // ---- async generator finalization (vm/generator.cpp) ----
 
-// live_asyncgens(hook) -> unfinished async generators first iterated with finalizer `hook`.
+// live_asyncgens(firstiter) -> unfinished async generators first iterated under that hook.
 Value loop_live_asyncgens(VM& vm, const Args& a) {
     if (!check_args(vm, a, "live_asyncgens", 1, 1)) return Value::empty();
     std::vector<Generator*> gens = live_async_generators(vm, a.pos[0]);

@@ -170,7 +170,7 @@ void resurrect_async_generators(VM& vm, Tracer& t) {
             ++it;
             continue;
         }
-        if (g->state != GenState::Finished && !g->ag_closed) {
+        if (!it->second.hook.is_empty() && g->state != GenState::Finished && !g->ag_closed) {
             t.mark(g);
             found.push_back({it->second.seq, {g, it->second.hook}});
         }
@@ -231,11 +231,11 @@ size_t collect_abandoned_async_generators(VM& vm) {
     return n;
 }
 
-std::vector<Generator*> live_async_generators(VM& vm, Value hook) {
+std::vector<Generator*> live_async_generators(VM& vm, Value firstiter) {
     GenTypes& gt = gen_types(vm);
     std::vector<std::pair<uint64_t, Generator*>> found;
     for (auto& [g, fin] : gt.ag_finalizers) {
-        bool same = fin.hook.tag == hook.tag && (!hook.is_obj() || fin.hook.o == hook.o);
+        bool same = fin.firstiter.tag == firstiter.tag && (!firstiter.is_obj() || fin.firstiter.o == firstiter.o);
         if (same && g->state != GenState::Finished && !g->ag_closed) found.push_back({fin.seq, g});
     }
     std::sort(found.begin(), found.end());
@@ -646,8 +646,12 @@ bool init_hooks(VM& vm, Generator* g) {
     g->ag_hooks_inited = true;
     GenTypes& gt = gen_types(vm);
     // The finalizer is captured before firstiter runs, as CPython does.
-    if (!gt.asyncgen_finalizer.is_empty() && !gt.asyncgen_finalizer.is_none())
-        gt.ag_finalizers[g] = GenTypes::AgFinalizer{gt.asyncgen_finalizer, gt.ag_next_seq++};
+    auto set = [](Value v) { return !v.is_empty() && !v.is_none(); };
+    if (set(gt.asyncgen_finalizer) || set(gt.asyncgen_firstiter)) {
+        gt.ag_finalizers[g] = GenTypes::AgFinalizer{set(gt.asyncgen_finalizer) ? gt.asyncgen_finalizer : Value(),
+                                                    set(gt.asyncgen_firstiter) ? gt.asyncgen_firstiter : Value(),
+                                                    gt.ag_next_seq++};
+    }
     Value hook = gt.asyncgen_firstiter;
     if (hook.is_empty() || hook.is_none()) return true;
     vm.heap.pin(g);
@@ -991,7 +995,10 @@ void init_generator_types(VM& vm) {
         t.mark(g.asyncgen_firstiter);
         t.mark(g.asyncgen_finalizer);
         t.mark(g.asyncgen_hooks);
-        for (auto& [gen, fin] : g.ag_finalizers) t.mark(fin.hook);  // the generators are weak
+        for (auto& [gen, fin] : g.ag_finalizers) {  // the generators are weak
+            t.mark(fin.hook);
+            t.mark(fin.firstiter);
+        }
         for (auto& [gen, hook] : g.ag_finalize_queue) {
             t.mark(gen);
             t.mark(hook);

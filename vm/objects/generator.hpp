@@ -105,12 +105,14 @@ struct GenTypes {
     Value asyncgen_firstiter;
     Value asyncgen_finalizer;
     Type* asyncgen_hooks = nullptr;  // sys.get_asyncgen_hooks()'s result type (a tuple subclass)
-    // Async generators first iterated while a finalizer hook was set, with that hook (CPython's
-    // ag_origin_or_finalizer) and their registration number. Weak in the generator: a
-    // collection moves an unreachable unfinished one, kept alive, to ag_finalize_queue (the
-    // collector cannot run code), and run_asyncgen_finalizers calls its hook later.
+    // Async generators first iterated while a hook was set, with the finalizer (CPython's
+    // ag_origin_or_finalizer), the firstiter hook that saw them (asyncio's loop tracks its
+    // generators by it) and their registration number. Weak in the generator: a collection
+    // moves an unreachable unfinished one with a finalizer, kept alive, to ag_finalize_queue
+    // (the collector cannot run code), and run_asyncgen_finalizers calls its hook later.
     struct AgFinalizer {
-        Value hook;
+        Value hook;       // Empty: no finalizer
+        Value firstiter;  // Empty: none
         uint64_t seq = 0;
     };
     std::unordered_map<Generator*, AgFinalizer> ag_finalizers;
@@ -139,9 +141,9 @@ size_t run_asyncgen_finalizers(VM& vm);
 // finalizer. Returns the number of generators queued. After a collection that found none the
 // next one waits for 20 times its duration or 256 KiB of allocation.
 size_t collect_abandoned_async_generators(VM& vm);
-// Live (unfinished, not closed) async generators registered with finalizer hook `hook`, in the
-// order of their first iteration (asyncio's shutdown_asyncgens).
-std::vector<Generator*> live_async_generators(VM& vm, Value hook);
+// Live (unfinished, not closed) async generators first iterated under firstiter hook
+// `firstiter`, in the order of their first iteration (asyncio's loop._asyncgens).
+std::vector<Generator*> live_async_generators(VM& vm, Value firstiter);
 
 // Make a generator/coroutine/async generator for a frame whose arguments are bound. The frame's
 // header and locals move into the generator's own block and `frame` is freed: callers must not
