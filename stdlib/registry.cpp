@@ -5,6 +5,8 @@
 
 namespace asy::stdlib {
 
+bool init_collections_core_module(vm::VM& vm, vm::Module* m);  // collections_core.cpp
+
 namespace {
 
 const NativeModule kModules[] = {
@@ -20,6 +22,7 @@ const NativeModule kModules[] = {
     {"_re", init_re_core_module},
     {"_files", init_files_core_module},
     {"_http", init_http_core_module},
+    {"_collections", init_collections_core_module},
 };
 
 vm::Value load_native(vm::VM& vm, vm::Str* fullname) {
