@@ -1,8 +1,10 @@
 // `_collections`: the native collections.deque (CPython's _collections.deque) — a ring buffer of
 // Values, amortised O(1) at both ends, with CPython 3.11's methods, errors and mutation checks.
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <string>
+#include <type_traits>
 
 #include "stdlib/registry.hpp"
 #include "vm/objects/container_util.hpp"
@@ -31,7 +33,7 @@ struct DequeObj : Obj {
     int64_t maxlen = -1;         // -1: unbounded
     uint64_t state = 0;
 
-    ~DequeObj() override { delete[] buf; }
+    ~DequeObj() override { std::free(buf); }
     Value& at(size_t i) { return buf[(head + i) & (cap - 1)]; }
     void trace(Tracer& t) override {
         for (size_t i = 0; i < len; ++i) t.mark(at(i));
@@ -59,16 +61,29 @@ DequeObj* as_deque(Value v) { return static_cast<DequeObj*>(v.o); }
 
 // ---- storage ----------------------------------------------------------------------------------
 
-// Move the items into a fresh buffer of `newcap` slots (>= len), starting at slot 0.
-void reshape(VM& vm, DequeObj* d, size_t newcap) {
-    Value* nb = newcap ? new Value[newcap] : nullptr;
-    for (size_t i = 0; i < d->len; ++i) nb[i] = d->at(i);
-    delete[] d->buf;
+static_assert(std::is_trivially_copyable_v<Value>, "deque buffers are moved with memcpy");
+
+// Slots are malloc'd uninitialised: only [0, len) is ever read (or traced).
+Value* alloc_slots(size_t n) { return static_cast<Value*>(std::malloc(n * sizeof(Value))); }
+
+// Move the items into a fresh buffer of `newcap` slots (>= len), starting at slot 0: the two
+// runs of the ring (head..end, then the wrapped start) are copied as blocks.
+// false (nothing changed) when malloc fails.
+bool reshape(VM& vm, DequeObj* d, size_t newcap) {
+    Value* nb = newcap ? alloc_slots(newcap) : nullptr;
+    if (newcap && nb == nullptr) return false;
+    if (d->len) {
+        size_t first = std::min(d->len, d->cap - d->head);
+        std::memcpy(static_cast<void*>(nb), d->buf + d->head, first * sizeof(Value));
+        std::memcpy(static_cast<void*>(nb + first), d->buf, (d->len - first) * sizeof(Value));
+    }
+    std::free(d->buf);
     vm.heap.account(static_cast<std::ptrdiff_t>(newcap * sizeof(Value)) -
                     static_cast<std::ptrdiff_t>(d->cap * sizeof(Value)));
     d->buf = nb;
     d->cap = newcap;
     d->head = 0;
+    return true;
 }
 
 // Room for `extra` more items. `keep` (the value about to be stored) is pinned first: the
@@ -85,8 +100,9 @@ bool ensure_room(VM& vm, DequeObj* d, size_t extra, Value keep = Value()) {
     }
     if (keep.is_obj()) vm.heap.pin(keep.o);
     if (!vm.heap.reserve((newcap - d->cap) * sizeof(Value))) return false;
-    reshape(vm, d, newcap);
-    return true;
+    if (reshape(vm, d, newcap)) return true;
+    vm.raise(vm.exc.MemoryError, "");
+    return false;
 }
 
 // Give memory back once the deque is mostly empty (hysteresis: grow at full, shrink at 1/4).
@@ -96,7 +112,6 @@ void maybe_shrink(VM& vm, DequeObj* d) {
 
 Value take_front(VM& vm, DequeObj* d) {
     Value v = d->at(0);
-    d->at(0) = Value();
     d->head = (d->head + 1) & (d->cap - 1);
     --d->len;
     ++d->state;
@@ -105,9 +120,7 @@ Value take_front(VM& vm, DequeObj* d) {
 }
 
 Value take_back(VM& vm, DequeObj* d) {
-    Value& slot = d->at(d->len - 1);
-    Value v = slot;
-    slot = Value();
+    Value v = d->at(d->len - 1);
     --d->len;
     ++d->state;
     maybe_shrink(vm, d);
@@ -183,14 +196,12 @@ void rotate(DequeObj* d, int64_t n) {
     if (n <= len / 2) {
         for (int64_t k = 0; k < n; ++k) {
             Value v = d->at(d->len - 1);
-            d->at(d->len - 1) = Value();
             d->head = (d->head - 1) & mask;
             d->at(0) = v;
         }
     } else {
         for (int64_t k = 0; k < len - n; ++k) {
             Value v = d->at(0);
-            d->at(0) = Value();
             d->head = (d->head + 1) & mask;
             d->at(d->len - 1) = v;
         }
@@ -708,10 +719,14 @@ bool repeat_in_place(VM& vm, DequeObj* d, int64_t n) {
     }
     size_t newcap = kMinCapacity;
     while (newcap < keep) newcap *= 2;
-    Value* nb = new Value[newcap];
+    Value* nb = alloc_slots(newcap);
+    if (nb == nullptr) {
+        vm.raise(vm.exc.MemoryError, "");
+        return false;
+    }
     size_t first = total - keep;
     for (size_t j = 0; j < keep; ++j) nb[j] = d->at((first + j) % size);
-    delete[] d->buf;
+    std::free(d->buf);
     vm.heap.account(static_cast<std::ptrdiff_t>(newcap * sizeof(Value)) - static_cast<std::ptrdiff_t>(d->cap * sizeof(Value)));
     d->buf = nb;
     d->cap = newcap;
