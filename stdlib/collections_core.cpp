@@ -569,19 +569,21 @@ Value deque_contains(VM& vm, const Args& a) {
     return Value::boolean(false);
 }
 
-// The iterator types live in the module's namespace (as in CPython); found from there.
-Type* iter_type(VM& vm, bool reverse) {
-    Value m = dict_get_str(vm.modules, vm.intern("_collections"));
-    if (m.is_obj() && m.o->dict) {
-        Value t = dict_get_str(m.o->dict, vm.intern(reverse ? "_deque_reverse_iterator" : "_deque_iterator"));
+// The iterator types hang off the deque type itself: the `data` slot of its __iter__ and
+// __reversed__ natives (set at init, traced with them), found from any subclass instance.
+Type* iter_type(VM& vm, DequeObj* d, bool reverse) {
+    Type* base = builtin_base(d->type);
+    Value f = dict_get_str(base->dict, reverse ? vm.names.__reversed__ : vm.names.__iter__);
+    if (f.is_obj() && f.o->type == vm.types.native_function) {
+        Value t = static_cast<NativeFunction*>(f.o)->data;
         if (is_type_obj(t) && as_type(t)->alloc_instance == alloc_iter) return as_type(t);
     }
-    vm.raise(vm.exc.SystemError, "_collections module is gone");
+    vm.raise(vm.exc.SystemError, "deque iterator type not found");
     return nullptr;
 }
 
 Value new_iter(VM& vm, DequeObj* d, bool reverse) {
-    Type* t = iter_type(vm, reverse);
+    Type* t = iter_type(vm, d, reverse);
     if (t == nullptr) return Value::empty();
     auto* it = static_cast<DequeIter*>(alloc_iter(vm, t));
     it->deque = d;
@@ -815,8 +817,8 @@ bool init_collections_core_module(VM& vm, Module* m) {
     def_method(vm, t, "__setitem__", deque_setitem);
     def_method(vm, t, "__delitem__", deque_delitem);
     def_method(vm, t, "__contains__", deque_contains);
-    def_method(vm, t, "__iter__", deque_iter);
-    def_method(vm, t, "__reversed__", deque_reversed);
+    NativeFunction* iter_fn = def_method(vm, t, "__iter__", deque_iter);
+    NativeFunction* reversed_fn = def_method(vm, t, "__reversed__", deque_reversed);
     def_method(vm, t, "__eq__", deque_compare<CompareKind::Eq>);
     def_method(vm, t, "__ne__", deque_compare<CompareKind::Ne>);
     def_method(vm, t, "__lt__", deque_compare<CompareKind::Lt>);
@@ -846,6 +848,7 @@ bool init_collections_core_module(VM& vm, Module* m) {
         def_method(vm, it, "__next__", diter_next);
         def_method(vm, it, "__length_hint__", iter_length_hint);
         dict_set_str(vm, m->dict, it->name, Value::object(it));
+        (reverse ? reversed_fn : iter_fn)->data = Value::object(it);
     }
     return true;
 }
