@@ -301,6 +301,13 @@ bool extend(VM& vm, DequeObj* d, Value iterable, bool left) {
             if (!push(src[i])) return false;
         return true;
     }
+    if (is_deque(iterable) && !(iterable.o->type->flags & kTypeHeap)) {
+        // Another exact deque (not d): its items are copied directly, no user code runs.
+        DequeObj* src = as_deque(iterable);
+        for (size_t i = 0, n = src->len; i < n; ++i)
+            if (!push(src->at(i))) return false;
+        return true;
+    }
     Value it = get_iter(vm, iterable);
     if (it.is_empty()) return false;
     TempRootScope scope(vm.heap);
