@@ -310,12 +310,15 @@ bool extend(VM& vm, DequeObj* d, Value iterable, bool left) {
     }
     Value it = get_iter(vm, iterable);
     if (it.is_empty()) return false;
-    TempRootScope scope(vm.heap);
-    vm.heap.pin(it.o);
+    if (it.is_obj()) vm.heap.pin(it.o);
+    // Pins made while fetching an item are dropped once it is stored (the deque roots it), so a
+    // long extend does not pile them up.
+    size_t mark = vm.heap.mark();
     for (;;) {
         Value v = iter_next(vm, it);
         if (v.is_empty()) return !vm.has_pending();
         if (!push(v)) return false;
+        vm.heap.release(mark);
     }
 }
 
