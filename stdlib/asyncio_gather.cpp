@@ -44,6 +44,21 @@ Value child_cancelled_error(VM& vm, Value fut) {
     return vm.call_method(fut, vm.intern("_make_cancelled_error"), {});
 }
 
+// A cancelled child's entry in the results: CancelledError(its message or ''), a new one (as
+// CPython's gather, which does not reuse the child's stored error here).
+Value result_cancelled_error(VM& vm, Value fut) {
+    Value msg;
+    if (is_future(state(vm), fut)) {
+        FutureObj* f = as_future(fut);
+        msg = f->extra ? f->extra->cancel_msg : Value::empty();
+    } else {
+        msg = get_attr(vm, fut, vm.intern("_cancel_message"));
+        if (msg.is_empty()) return msg;
+    }
+    if (msg.is_empty() || msg.is_none()) msg = Value::object(vm.intern(""));
+    return vm.call(state(vm).cancelled_error, {msg});
+}
+
 Value outer_set(VM& vm, Value outer, bool exception, Value v) {
     if (is_future(state(vm), outer)) {
         FutureObj* f = as_future(outer);
@@ -61,7 +76,7 @@ Value collect(VM& vm, List* children) {
         Value child = children->items[i];
         int c = child_cancelled(vm, child);
         if (c < 0) return Value::empty();
-        Value res = c ? child_cancelled_error(vm, child) : child_exception(vm, child);
+        Value res = c ? result_cancelled_error(vm, child) : child_exception(vm, child);
         if (res.is_empty()) return res;
         if (!c && res.is_none()) {
             res = is_future(state(vm), child) ? future_result(vm, as_future(child))
