@@ -1,6 +1,9 @@
 // The `asy` command: run a file, a -c string, stdin or a module; print version/help; show the
 // bytecode of a file. Exit statuses follow CPython (1 after an uncaught exception, 2 for usage
 // errors and unreadable files).
+#ifdef ASY_WITH_MIMALLOC
+#include <mimalloc.h>
+#endif
 #include <unistd.h>
 
 #include <cstdio>
@@ -69,6 +72,12 @@ int finish_interactive(asy::Runtime& rt, const asy::Status& st) {
 }
 
 int main(int argc, char** argv) {
+#ifdef ASY_WITH_MIMALLOC
+    // 2 MiB pages (transparent huge pages via madvise) for the heap: with 4 KiB pages a large
+    // live heap spends most of the collector's marking in TLB misses and page faults
+    // (async_gather: 1.0 s -> 0.3 s user time). Can be overridden with MIMALLOC_LARGE_OS_PAGES.
+    if (std::getenv("MIMALLOC_LARGE_OS_PAGES") == nullptr) mi_option_set(mi_option_large_os_pages, 1);
+#endif
     asy::Options options;
     bool interactive = false;
     options.path = search_path_from_env();
