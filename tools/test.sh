@@ -10,6 +10,8 @@
 #   --build-dir DIR  use DIR instead of build/ or build-asan/ (not with --all)
 #   --no-build       run ctest in the existing tree as it is (no configure/build step)
 # Extra ctest args select tests, e.g. `-- -R script/8`.
+# The sanitize run leaves out the tests named in tests/sanitize_skip.txt (one ctest name a line,
+# `# reason` after it; see docs/triage/sanitize.md) through ctest -E; a later `-- -E ...` replaces it.
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,7 +28,7 @@ while [ $# -gt 0 ]; do
         --build-dir) build_dir_override=${2:?--build-dir needs a directory}; shift 2 ;;
         --no-build) do_build=0; shift ;;
         --) shift; ctest_extra+=("$@"); break ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) echo "test.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -38,6 +40,14 @@ fi
 # Sanitizer reports fail the test that triggers them; leaks count too (the VM frees its heap).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+# tests/sanitize_skip.txt as one anchored ctest regex, e.g. ^(script/a|http/b)$ (empty if none).
+sanitize_skip_regex() {
+    local f=tests/sanitize_skip.txt names
+    [ -f "$f" ] || return 0
+    names=$(sed -E 's/#.*//; s/[[:space:]]+//g; /^$/d; s/[.+]/\\&/g' "$f" | paste -sd'|')
+    [ -n "$names" ] && echo "^($names)\$"
+}
 
 run_mode() {
     local mode=$1 dir=build flags=()
@@ -57,9 +67,14 @@ run_mode() {
         return 1
     fi
     if [ "$mode" = sanitize ]; then
+        local skip_args=()
+        local skip_re
+        skip_re=$(sanitize_skip_regex)
+        [ -n "$skip_re" ] && skip_args=(-E "$skip_re")
         # ASan frames are several times larger: give nested native re-entries (deep awaits,
         # recursive __repr__) the C++ stack a release build needs, in a subshell.
-        (ulimit -s 65536 2>/dev/null; ctest --test-dir "$dir" --output-on-failure -j2 "${ctest_extra[@]}" < /dev/null)
+        (ulimit -s 65536 2>/dev/null
+         ctest --test-dir "$dir" --output-on-failure -j2 "${skip_args[@]}" "${ctest_extra[@]}" < /dev/null)
         return
     fi
     ctest --test-dir "$dir" --output-on-failure -j2 "${ctest_extra[@]}" < /dev/null
