@@ -24,11 +24,8 @@ void Generator::finalize(VM& vm) {
     }
     if (!in_unstarted || !vm.interp) return;
     in_unstarted = false;
-    auto it = vm.interp->unstarted.find(this);
-    if (it == vm.interp->unstarted.end()) return;
-    UnstartedCoro info = std::move(it->second);
-    vm.interp->unstarted.erase(it);
-    report_unawaited(vm, info.code ? info.code->qualname : std::string("?"), info.origin.get(), info.origin_ip);
+    --vm.interp->unstarted;
+    report_unawaited(vm, frame.code->code->qualname, origin ? origin->code.get() : nullptr, origin_ip);
 }
 
 void Generator::trace(Tracer& t) {
@@ -40,6 +37,7 @@ void Generator::trace(Tracer& t) {
             t.mark(it->second.qualname);
         }
     }
+    if (in_unstarted) t.mark(origin);
     if (state == GenState::Finished) t.mark(frame.code);  // gi_code; the rest of the frame is dead
     else trace_frame(&frame, t);
 }
@@ -64,19 +62,25 @@ void shutdown_generators(VM& vm) {
     if (!vm.interp) return;
     // Coroutines that became garbage report where they were created (as CPython does when the
     // last reference goes); the ones still referenced at exit report "sys:1".
-    if ((!vm.interp->unstarted.empty() || vm.interp->unstarted_native != 0) && vm.frame == nullptr) {
+    if ((vm.interp->unstarted != 0 || vm.interp->unstarted_native != 0) && vm.frame == nullptr) {
         bool was_paused = vm.heap.paused;
         vm.heap.paused = false;
         vm.heap.collect();
         vm.heap.paused = was_paused;
     }
-    auto& map = vm.interp->unstarted;
-    std::vector<std::pair<Generator*, UnstartedCoro>> left(map.begin(), map.end());
-    map.clear();
-    for (auto& [g, info] : left) {
+    if (vm.interp->unstarted == 0) return;
+    std::vector<Generator*> left;
+    Type* coro_type = vm.types.coroutine;
+    vm.heap.for_each_object([&](Obj* o) {
+        if (o->type == coro_type && static_cast<Generator*>(o)->in_unstarted) left.push_back(static_cast<Generator*>(o));
+    });
+    // Oldest first, as they were created.
+    for (auto it = left.rbegin(); it != left.rend(); ++it) {
+        Generator* g = *it;
         g->in_unstarted = false;
+        --vm.interp->unstarted;
         if (!g->renamed) g->gc_flags &= static_cast<uint8_t>(~kGcFinalize);
-        report_unawaited(vm, info.code ? info.code->qualname : std::string("?"));
+        report_unawaited(vm, g->frame.code->code->qualname);
     }
 }
 
@@ -85,8 +89,9 @@ namespace {
 void forget_unstarted(VM& vm, Generator* g) {
     if (!g->in_unstarted) return;
     g->in_unstarted = false;
+    g->origin = nullptr;
     if (!g->renamed) g->gc_flags &= static_cast<uint8_t>(~kGcFinalize);
-    interp_state(vm).unstarted.erase(g);
+    --interp_state(vm).unstarted;
 }
 
 }  // namespace
@@ -140,14 +145,13 @@ Generator* new_generator(VM& vm, Function* fn, Frame* frame) {
     free_frame(vm, frame);
     vm.heap.track(g, bytes);
     if (kind == GenKind::Coroutine) {
-        UnstartedCoro info{fn->code->code, nullptr, 0};
         if (vm.frame != nullptr) {
-            info.origin = vm.frame->code->code;
-            info.origin_ip = vm.frame->ip > 0 ? vm.frame->ip - 1 : 0;
+            g->origin = vm.frame->code;
+            g->origin_ip = vm.frame->ip > 0 ? vm.frame->ip - 1 : 0;
         }
         g->in_unstarted = true;
         g->gc_flags |= kGcFinalize;
-        interp_state(vm).unstarted.emplace(g, std::move(info));
+        ++interp_state(vm).unstarted;
     }
     return g;
 }

@@ -64,6 +64,10 @@ bool Heap::reserve(size_t bytes) {
     return false;
 }
 
+void Heap::for_each_object(const std::function<void(Obj*)>& fn) const {
+    for (Obj* o = objects_; o != nullptr; o = o->gc_next) fn(o);
+}
+
 void Heap::collect() {
     if (paused) return;
     paused = true;  // a finaliser or tracer must never start a nested collection

@@ -46,6 +46,9 @@ public:
     // vm/generator.cpp); whatever they mark is traced before the sweep. Nothing may allocate.
     std::vector<std::function<void(Tracer&)>> resurrectors;
 
+    // Every live object, newest first (teardown reports; nothing may allocate meanwhile).
+    void for_each_object(const std::function<void(Obj*)>& fn) const;
+
     size_t bytes_allocated() const { return bytes_; }
     size_t object_count() const { return count_; }
     size_t collections() const { return collections_; }

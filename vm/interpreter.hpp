@@ -17,9 +17,9 @@ namespace asy::vm {
 struct InterpState {
     // Free frames by size class (number of Value slots rounded up to a multiple of 8).
     std::vector<std::vector<Frame*>> free_frames;
-    // Coroutines created but never started, for "coroutine ... was never awaited" at teardown.
-    std::unordered_map<Generator*, UnstartedCoro> unstarted;
-    // Native coroutine objects (asyncio.sleep's) not yet started: a reason to collect at exit.
+    // Coroutines (asy's and native ones like asyncio.sleep's) created but not started yet: at
+    // teardown, a reason to collect so that they report "coroutine ... was never awaited".
+    size_t unstarted = 0;
     size_t unstarted_native = 0;
     GenTypes gen_types;
     // The exception whose __context__ was last computed: propagating it through the callers'

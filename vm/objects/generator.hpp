@@ -29,7 +29,7 @@ struct Generator : Obj {
     // The one-byte fields come first so they fill the tail padding of the Obj header.
     GenKind kind = GenKind::Generator;
     GenState state = GenState::Created;
-    bool in_unstarted : 1 = false;  // coroutine listed in InterpState::unstarted (kGcFinalize set)
+    bool in_unstarted : 1 = false;  // coroutine not started yet (kGcFinalize set): `origin` is valid
     // Async generators: a running asend/athrow (only one at a time), hooks-free 3.11 model.
     bool ag_running_async : 1 = false;
     bool ag_closed : 1 = false;
@@ -37,6 +37,9 @@ struct Generator : Obj {
     // __name__/__qualname__ are the code's unless the function's were reassigned before the
     // call or the generator's afterwards: then they live in GenTypes::renamed (kGcFinalize set).
     bool renamed : 1 = false;
+    // Coroutines: where the coroutine was created (for "never awaited"), while in_unstarted.
+    uint32_t origin_ip = 0;
+    CodeObj* origin = nullptr;
     Frame frame;                   // must stay last: the slots follow the object
 
     // Blocks come from ::operator new with the frame's slots appended (new_generator); the
@@ -60,14 +63,6 @@ inline Generator* generator_of(Frame* f) {
 struct GenNames {
     Str* name = nullptr;
     Str* qualname = nullptr;
-};
-
-// What the "never awaited" warning of a coroutine that was created but not started needs,
-// kept off the object (InterpState::unstarted) since almost every coroutine is started.
-struct UnstartedCoro {
-    std::shared_ptr<const Code> code;    // the coroutine's code (for its qualname)
-    std::shared_ptr<const Code> origin;  // where it was created, if in script code
-    uint32_t origin_ip = 0;
 };
 
 // Value yielded by an async generator's `yield` (ASYNC_GEN_WRAP), as opposed to values its
