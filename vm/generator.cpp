@@ -74,9 +74,8 @@ void shutdown_generators(VM& vm) {
     vm.heap.for_each_object([&](Obj* o) {
         if (o->type == coro_type && static_cast<Generator*>(o)->in_unstarted) left.push_back(static_cast<Generator*>(o));
     });
-    // Oldest first, as they were created.
-    for (auto it = left.rbegin(); it != left.rend(); ++it) {
-        Generator* g = *it;
+    // Newest first: what CPython prints for coroutines kept in a list (freed last to first).
+    for (Generator* g : left) {
         g->in_unstarted = false;
         --vm.interp->unstarted;
         if (!g->renamed) g->gc_flags &= static_cast<uint8_t>(~kGcFinalize);
