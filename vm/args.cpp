@@ -30,15 +30,32 @@ bool check_args(VM& vm, const Args& a, const char* fname, uint32_t min, uint32_t
     return false;
 }
 
-bool parse_args(VM& vm, const Args& a, const char* fname, const char* const* names, uint32_t required, Value* out) {
+namespace {
+
+// A native's parameter list (nullptr-terminated, '$' marks the keyword-only ones): how many in
+// all, how many positional; clears `out`.
+struct ParamCounts {
     uint32_t maxargs = 0, maxpos = 0;
+};
+
+ParamCounts count_params(const char* const* names, Value* out) {
+    ParamCounts c;
     bool kwonly = false;
-    for (; names[maxargs]; ++maxargs) {
-        if (names[maxargs][0] == '$') kwonly = true;
-        if (!kwonly) ++maxpos;
+    for (; names[c.maxargs]; ++c.maxargs) {
+        if (names[c.maxargs][0] == '$') kwonly = true;
+        if (!kwonly) ++c.maxpos;
+        out[c.maxargs] = Value::empty();
     }
-    auto name_of = [&](uint32_t i) { return names[i][0] == '$' ? names[i] + 1 : names[i]; };
-    for (uint32_t i = 0; i < maxargs; ++i) out[i] = Value::empty();
+    return c;
+}
+
+const char* param_name(const char* const* names, uint32_t i) { return names[i][0] == '$' ? names[i] + 1 : names[i]; }
+
+}  // namespace
+
+bool parse_args(VM& vm, const Args& a, const char* fname, const char* const* names, uint32_t required, Value* out) {
+    auto [maxargs, maxpos] = count_params(names, out);
+    auto name_of = [&](uint32_t i) { return param_name(names, i); };
     uint32_t nkw = kwcount(a);
     if (a.npos + nkw > maxargs) {
         vm.raise_format(vm.exc.TypeError, "%s() takes at most %u %sargument%s (%u given)", fname, maxargs,
@@ -85,14 +102,8 @@ bool parse_args(VM& vm, const Args& a, const char* fname, const char* const* nam
 
 bool parse_args_py(VM& vm, const Args& a, const char* fname, const char* const* names, uint32_t required,
                    uint32_t nself, Value* out) {
-    uint32_t maxargs = 0, maxpos = 0;
-    bool kwonly = false;
-    for (; names[maxargs]; ++maxargs) {
-        if (names[maxargs][0] == '$') kwonly = true;
-        if (!kwonly) ++maxpos;
-    }
-    auto name_of = [&](uint32_t i) { return names[i][0] == '$' ? names[i] + 1 : names[i]; };
-    for (uint32_t i = 0; i < maxargs; ++i) out[i] = Value::empty();
+    auto [maxargs, maxpos] = count_params(names, out);
+    auto name_of = [&](uint32_t i) { return param_name(names, i); };
     if (a.npos > maxpos) {
         uint32_t minpos = std::min(required, maxpos) + nself, most = maxpos + nself;
         if (minpos == most)
