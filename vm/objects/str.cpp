@@ -1,6 +1,6 @@
 // The `str` core: UTF-8 primitives, hashing, construction, code-point indexing and slicing,
-// concatenation/repetition/comparison, repr/ascii, the str iterator, the codecs (utf-8, ascii,
-// latin-1) and the str dunders. Named methods (str.upper, ...) live in str_methods.cpp.
+// concatenation/repetition/comparison, repr/ascii, the str iterator and the str dunders. Named
+// methods (str.upper, ...) live in str_methods.cpp, the codecs in str_codecs.cpp.
 #include "vm/objects/str.hpp"
 
 #include <utf8proc.h>
@@ -75,8 +75,8 @@ int64_t utf8_length(std::string_view text) {
 
 // Validates one sequence at p (avail bytes). Returns its length, or 0 with *errlen set to the
 // number of bytes CPython's decoder reports as undecodable and *reason its wording.
-static int utf8_check(const unsigned char* p, size_t avail, bool allow_surrogates, uint32_t* cp, int* errlen,
-                      const char** reason) {
+int utf8_check(const unsigned char* p, size_t avail, bool allow_surrogates, uint32_t* cp, int* errlen,
+               const char** reason) {
     unsigned char b = p[0];
     auto cont = [](unsigned char c) { return (c & 0xC0) == 0x80; };
     if (b < 0x80) {
@@ -236,7 +236,7 @@ uint64_t str_hash(Str* s) {
 
 // ---- construction ----------------------------------------------------------------------------
 
-static bool all_ascii(std::string_view t) {
+bool all_ascii(std::string_view t) {
     const unsigned char* p = reinterpret_cast<const unsigned char*>(t.data());
     size_t n = t.size(), i = 0;
     for (; i + 8 <= n; i += 8) {
@@ -498,7 +498,7 @@ bool unicode_isspace(uint32_t cp) {
            cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
-static void append_escape(std::string& out, uint32_t cp) {
+void append_escape(std::string& out, uint32_t cp) {
     char buf[16];
     if (cp <= 0xFF)
         std::snprintf(buf, sizeof buf, "\\x%02x", cp);
@@ -994,265 +994,6 @@ static Value iterator_self_native(VM& vm, const Args& a) {
     if (!text_args(vm, a, nullptr, ArgStyle::Wrapper, "iterator", "__iter__", 0, 0))
         return Value::empty();
     return a[0];
-}
-
-// ---- codecs ----------------------------------------------------------------------------------
-
-enum class Codec { Utf8, Ascii, Latin1, Unknown };
-enum class ErrMode {
-    Strict,
-    Ignore,
-    Replace,
-    SurrogateEscape,
-    BackslashReplace,
-    XmlCharRef,
-    SurrogatePass,
-    Unknown
-};
-
-static Codec lookup_codec(std::string_view name, const char** canonical) {
-    std::string n;
-    for (char c : name)
-        n.push_back(c == '_' || c == ' ' ? '-' : static_cast<char>(std::tolower(c)));
-    if (n == "utf-8" || n == "utf8" || n == "u8" || n == "utf" || n == "cp65001") {
-        *canonical = "utf-8";
-        return Codec::Utf8;
-    }
-    if (n == "ascii" || n == "us-ascii" || n == "646" || n == "us") {
-        *canonical = "ascii";
-        return Codec::Ascii;
-    }
-    if (n == "latin-1" || n == "latin1" || n == "iso-8859-1" || n == "iso8859-1" || n == "8859" ||
-        n == "cp819" || n == "l1" || n == "latin" || n == "iso-ir-100") {
-        *canonical = "latin-1";
-        return Codec::Latin1;
-    }
-    return Codec::Unknown;
-}
-
-static ErrMode lookup_errors(std::string_view e) {
-    if (e == "strict")
-        return ErrMode::Strict;
-    if (e == "ignore")
-        return ErrMode::Ignore;
-    if (e == "replace")
-        return ErrMode::Replace;
-    if (e == "surrogateescape")
-        return ErrMode::SurrogateEscape;
-    if (e == "backslashreplace")
-        return ErrMode::BackslashReplace;
-    if (e == "xmlcharrefreplace")
-        return ErrMode::XmlCharRef;
-    if (e == "surrogatepass")
-        return ErrMode::SurrogatePass;
-    return ErrMode::Unknown;
-}
-
-static bool resolve_codec(VM& vm, Str* encoding, Codec* codec, const char** canonical) {
-    *canonical = "utf-8";
-    *codec = Codec::Utf8;
-    if (encoding == nullptr)
-        return true;
-    *codec = lookup_codec(encoding->view(), canonical);
-    if (*codec == Codec::Unknown) {
-        vm.raise_format(vm.exc.LookupError, "unknown encoding: %s", encoding->s.c_str());
-        return false;
-    }
-    return true;
-}
-
-Value raise_unicode_error(VM& vm, bool decode, const char* encoding, Value object, int64_t start, int64_t end,
-                          const char* reason) {
-    Value args[5] = {Value::object(new_str(vm, encoding)), object, Value::integer(start), Value::integer(end),
-                     Value::object(new_str(vm, reason))};
-    Value cls = Value::object(decode ? vm.exc.UnicodeDecodeError : vm.exc.UnicodeEncodeError);
-    Value exc = vm.call(cls, args, 5);
-    if (exc.is_empty())
-        return exc;
-    return vm.raise_value(exc);
-}
-
-static bool resolve_errors(VM& vm, Str* errors, ErrMode* mode) {
-    *mode = errors == nullptr ? ErrMode::Strict : lookup_errors(errors->view());
-    if (*mode == ErrMode::Unknown) {
-        vm.raise_format(vm.exc.LookupError, "unknown error handler name '%s'", errors->s.c_str());
-        return false;
-    }
-    return true;
-}
-
-Value decode_text(VM& vm, std::string_view data, Str* encoding, Str* errors) {
-    Codec codec;
-    const char* cname;
-    int bits, order;
-    if (encoding != nullptr && lookup_wide_codec(encoding->view(), &bits, &order, &cname))
-        return wide_decode(vm, data, bits, order, errors);
-    if (!resolve_codec(vm, encoding, &codec, &cname))
-        return Value::empty();
-    if (codec == Codec::Utf8 && utf8_valid(data, false))
-        return Value::object(new_str(vm, data));
-    if (codec == Codec::Ascii && all_ascii(data))
-        return Value::object(new_str(vm, data));
-    std::string out;
-    out.reserve(data.size());
-    if (codec == Codec::Latin1) {
-        for (unsigned char b : data)
-            utf8_append(out, b);
-        return Value::object(new_str_owned(vm, std::move(out), static_cast<int64_t>(data.size())));
-    }
-    ErrMode mode = ErrMode::Strict;
-    bool mode_known = false;
-    const unsigned char* p = reinterpret_cast<const unsigned char*>(data.data());
-    size_t n = data.size(), i = 0;
-    while (i < n) {
-        uint32_t cp;
-        int errlen = 1;
-        const char* reason = "ordinal not in range(128)";
-        int len = 0;
-        if (codec == Codec::Ascii) {
-            if (p[i] < 0x80) {
-                out.push_back(static_cast<char>(p[i]));
-                ++i;
-                continue;
-            }
-        } else {
-            len = utf8_check(p + i, n - i, false, &cp, &errlen, &reason);
-            if (len > 0) {
-                out.append(data.data() + i, static_cast<size_t>(len));
-                i += static_cast<size_t>(len);
-                continue;
-            }
-        }
-        if (!mode_known) {
-            if (!resolve_errors(vm, errors, &mode))
-                return Value::empty();
-            mode_known = true;
-        }
-        switch (mode) {
-        case ErrMode::Ignore:
-            break;
-        case ErrMode::Replace:
-            utf8_append(out, 0xFFFD);
-            break;
-        case ErrMode::SurrogateEscape:
-            for (int k = 0; k < errlen; ++k) {
-                if (p[i + k] < 0x80)
-                    goto strict; // only bytes >= 128 may be escaped
-                utf8_append(out, 0xDC00 + p[i + k]);
-            }
-            break;
-        case ErrMode::BackslashReplace:
-            for (int k = 0; k < errlen; ++k)
-                append_escape(out, p[i + k]);
-            break;
-        default:
-        strict:
-            return raise_unicode_error(vm, true, cname, new_bytes(vm, data), static_cast<int64_t>(i),
-                                       static_cast<int64_t>(i) + errlen, reason);
-        }
-        i += static_cast<size_t>(errlen);
-    }
-    return Value::object(new_str_owned(vm, std::move(out)));
-}
-
-Value encode_text(VM& vm, Str* s, Str* encoding, Str* errors) {
-    Codec codec;
-    const char* cname;
-    int bits, order;
-    if (encoding != nullptr && lookup_wide_codec(encoding->view(), &bits, &order, &cname))
-        return wide_encode(vm, s, bits, order, cname, errors);
-    if (!resolve_codec(vm, encoding, &codec, &cname))
-        return Value::empty();
-    if (s->ascii || (codec == Codec::Utf8 && utf8_valid(s->view(), false)))
-        return new_bytes(vm, s->view());
-    uint32_t limit = codec == Codec::Ascii ? 0x80 : codec == Codec::Latin1 ? 0x100 : 0x110000;
-    const char* reason = codec == Codec::Ascii    ? "ordinal not in range(128)"
-                         : codec == Codec::Latin1 ? "ordinal not in range(256)"
-                                                  : "surrogates not allowed";
-    auto bad = [&](uint32_t cp) {
-        return codec == Codec::Utf8 ? (cp >= 0xD800 && cp <= 0xDFFF) : cp >= limit;
-    };
-    ErrMode mode = ErrMode::Strict;
-    bool mode_known = false;
-    std::string out;
-    out.reserve(s->s.size());
-    const char* p = s->s.data();
-    size_t n = s->s.size(), i = 0;
-    int64_t index = 0; // code point position, for messages
-    while (i < n) {
-        int len;
-        uint32_t cp = utf8_decode(p + i, &len);
-        if (!bad(cp)) {
-            if (codec == Codec::Utf8)
-                out.append(p + i, static_cast<size_t>(len));
-            else
-                out.push_back(static_cast<char>(cp));
-            i += static_cast<size_t>(len);
-            ++index;
-            continue;
-        }
-        // The run of unencodable characters starting here.
-        size_t j = i;
-        int64_t run = 0;
-        while (j < n) {
-            int l2;
-            uint32_t c2 = utf8_decode(p + j, &l2);
-            if (!bad(c2))
-                break;
-            j += static_cast<size_t>(l2);
-            ++run;
-        }
-        if (!mode_known) {
-            if (!resolve_errors(vm, errors, &mode))
-                return Value::empty();
-            mode_known = true;
-        }
-        bool fail = false;
-        for (size_t k = i; k < j;) {
-            int l2;
-            uint32_t c2 = utf8_decode(p + k, &l2);
-            k += static_cast<size_t>(l2);
-            char buf[24];
-            switch (mode) {
-            case ErrMode::Ignore:
-                break;
-            case ErrMode::Replace:
-                out.push_back('?');
-                break;
-            case ErrMode::BackslashReplace:
-                append_escape(out, c2);
-                break;
-            case ErrMode::XmlCharRef:
-                std::snprintf(buf, sizeof buf, "&#%u;", c2);
-                out.append(buf);
-                break;
-            case ErrMode::SurrogateEscape:
-                if (c2 >= 0xDC80 && c2 <= 0xDCFF)
-                    out.push_back(static_cast<char>(c2 - 0xDC00));
-                else
-                    fail = true;
-                break;
-            case ErrMode::SurrogatePass:
-                if (codec == Codec::Utf8 && c2 >= 0xD800 && c2 <= 0xDFFF)
-                    utf8_append(out, c2);
-                else
-                    fail = true;
-                break;
-            default:
-                fail = true;
-                break;
-            }
-            if (fail)
-                break;
-        }
-        if (fail) {
-            int64_t end = (run == 1 || mode != ErrMode::Strict) ? index + 1 : index + run;
-            return raise_unicode_error(vm, false, cname, Value::object(s), index, end, reason);
-        }
-        i = j;
-        index += run;
-    }
-    return new_bytes(vm, out);
 }
 
 // ---- str() -------------------------------------------------------------------------------------

@@ -52,6 +52,14 @@ uint32_t utf8_decode(const char* p, int* len);
 int64_t utf8_length(std::string_view text);
 // Is `text` valid generalised UTF-8 (surrogate code points accepted when allow_surrogates)?
 bool utf8_valid(std::string_view text, bool allow_surrogates = true);
+// One UTF-8 sequence at p (avail bytes): its length, or 0 with *errlen the bytes CPython's
+// decoder reports as undecodable and *reason its wording.
+int utf8_check(const unsigned char* p, size_t avail, bool allow_surrogates, uint32_t* cp, int* errlen,
+               const char** reason);
+// Every byte below 0x80.
+bool all_ascii(std::string_view t);
+// `\xhh`, `\uhhhh` or `\Uhhhhhhhh` for code point cp (repr's and backslashreplace's escape).
+void append_escape(std::string& out, uint32_t cp);
 // The hash function of str and bytes (64-bit, never ~0 which CPython reserves for errors).
 uint64_t hash_bytes(const void* data, size_t n);
 // Python's repr() of text: quote choice and escapes as CPython; ascii_only: ascii().
