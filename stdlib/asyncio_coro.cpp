@@ -197,6 +197,8 @@ bool EventWaitCoro::cleanup(VM& vm) {
     return !waiters.is_empty() && del_item(vm, waiters, f);
 }
 
+bool coro_busy(Obj* self) { return static_cast<NativeCoro*>(self)->phase == Phase::Waiting; }
+
 // One resumption (the SendSlot contract: 0 yielded *out, 1 returned *out, -1 error).
 int coro_send_slot(VM& vm, Obj* self, Value, Value* out) {
     auto* c = static_cast<NativeCoro*>(self);
@@ -380,6 +382,7 @@ void init_sleep_type(VM& vm, State& st, Module* m) {
     t->module = vm.intern("_asyncio");
     t->flags |= kTypeAwaitSelf;
     t->send_slot = coro_send_slot;
+    t->await_busy = coro_busy;
     st.sleep_type = t;
     def_method(vm, t, "send", coro_send);
     def_method(vm, t, "throw", coro_throw);

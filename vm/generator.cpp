@@ -583,6 +583,8 @@ Value get_awaitable(VM& vm, Value obj, int where) {
     if (it.is_obj() && it.o->type == vm.types.coroutine) {
         if (!delegate_of(static_cast<Generator*>(it.o)).is_empty())
             return vm.raise(vm.exc.RuntimeError, "coroutine is being awaited already");
+    } else if (it.is_obj() && it.o->type->await_busy != nullptr && it.o->type->await_busy(it.o)) {
+        return vm.raise(vm.exc.RuntimeError, "coroutine is being awaited already");
     }
     return it;
 }

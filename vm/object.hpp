@@ -94,6 +94,9 @@ struct Type : Obj {
     uint32_t flags = 0;
     AllocFn alloc_instance = nullptr;  // makes an empty instance of `layout` for this type
     SendSlot send_slot = nullptr;      // the SEND opcode's fast path, or null
+    // kTypeAwaitSelf types: true while the object is already being awaited (started, not done),
+    // so a second `await` on it raises "coroutine is being awaited already" as CPython's does.
+    bool (*await_busy)(Obj* self) = nullptr;
     // Replaced by a fresh value (one process-wide counter, type.cpp) whenever this type's or a
     // base's dict or MRO changes, so (version, name) names one lookup result for good: per-site
     // caches and the VM's type attribute cache validate against it even after the type died and
