@@ -51,6 +51,14 @@ ParamCounts count_params(const char* const* names, Value* out) {
 
 const char* param_name(const char* const* names, uint32_t i) { return names[i][0] == '$' ? names[i] + 1 : names[i]; }
 
+// The index of the parameter a keyword names (`maxargs` when none does); `key` gets its text.
+uint32_t keyword_index(const char* const* names, uint32_t maxargs, Value kn, std::string_view* key) {
+    *key = is_str_value(kn) ? sv(kn) : std::string_view();
+    uint32_t i = 0;
+    while (i < maxargs && *key != param_name(names, i)) ++i;
+    return i;
+}
+
 }  // namespace
 
 bool parse_args(VM& vm, const Args& a, const char* fname, const char* const* names, uint32_t required, Value* out) {
@@ -73,10 +81,8 @@ bool parse_args(VM& vm, const Args& a, const char* fname, const char* const* nam
     for (uint32_t i = 0; i < a.npos; ++i) out[i] = a.pos[i];
     for (uint32_t k = 0; k < nkw; ++k) {
         Value kn = a.kwnames->items[k];
-        std::string_view key = is_str_value(kn) ? sv(kn) : std::string_view();
-        uint32_t i = 0;
-        for (; i < maxargs; ++i)
-            if (key == name_of(i)) break;
+        std::string_view key;
+        uint32_t i = keyword_index(names, maxargs, kn, &key);
         if (i == maxargs) {
             Str* r = repr(vm, kn);
             vm.raise_format(vm.exc.TypeError, "%s is an invalid keyword argument for %s()", r ? r->s.c_str() : "?", fname);
@@ -118,10 +124,8 @@ bool parse_args_py(VM& vm, const Args& a, const char* fname, const char* const* 
     uint32_t nkw = kwcount(a);
     for (uint32_t k = 0; k < nkw; ++k) {
         Value kn = a.kwnames->items[k];
-        std::string_view key = is_str_value(kn) ? sv(kn) : std::string_view();
-        uint32_t i = 0;
-        for (; i < maxargs; ++i)
-            if (key == name_of(i)) break;
+        std::string_view key;
+        uint32_t i = keyword_index(names, maxargs, kn, &key);
         if (i == maxargs) {
             vm.raise_format(vm.exc.TypeError, "%s() got an unexpected keyword argument '%s'", fname,
                             std::string(key).c_str());

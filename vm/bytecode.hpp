@@ -57,6 +57,20 @@ constexpr int kBinOpInplaceOffset = 13;
 // COMPARE_OP arguments.
 enum class CompareKind : uint8_t { Lt = 0, Le, Eq, Ne, Gt, Ge };
 
+// `x op y` for ordered C++ values (ints, doubles, a -1/0/1 from a three-way compare); always
+// inlined, as the interpreter's COMPARE_OP fast path uses it.
+template <class T> [[gnu::always_inline]] inline bool compare_with(CompareKind op, const T& x, const T& y) {
+    switch (op) {
+    case CompareKind::Lt: return x < y;
+    case CompareKind::Le: return x <= y;
+    case CompareKind::Eq: return x == y;
+    case CompareKind::Ne: return x != y;
+    case CompareKind::Gt: return x > y;
+    case CompareKind::Ge: return x >= y;
+    }
+    return false;
+}
+
 using Instr = uint32_t;
 inline Instr make_instr(Op op, uint32_t arg = 0) { return static_cast<uint32_t>(op) | (arg << 8); }
 inline Op instr_op(Instr i) { return static_cast<Op>(i & 0xff); }

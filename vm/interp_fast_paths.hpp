@@ -99,33 +99,21 @@ ASY_HOT_INLINE bool fast_binary(BinOpKind op, Value a, Value b, Value* out) {
     }
 }
 
-template <class T> ASY_HOT_INLINE bool cmp_apply(CompareKind op, T x, T y) {
-    switch (op) {
-    case CompareKind::Lt: return x < y;
-    case CompareKind::Le: return x <= y;
-    case CompareKind::Eq: return x == y;
-    case CompareKind::Ne: return x != y;
-    case CompareKind::Gt: return x > y;
-    case CompareKind::Ge: return x >= y;
-    }
-    return false;
-}
-
 ASY_HOT_INLINE bool fast_compare(VM& vm, CompareKind op, Value a, Value b, bool* out) {
-    if (a.is_int() && b.is_int()) { *out = cmp_apply(op, a.i, b.i); return true; }
-    if (a.is_float() && b.is_float()) { *out = cmp_apply(op, a.f, b.f); return true; }
+    if (a.is_int() && b.is_int()) { *out = compare_with(op, a.i, b.i); return true; }
+    if (a.is_float() && b.is_float()) { *out = compare_with(op, a.f, b.f); return true; }
     if (a.is_float() && b.is_int() && exact_in_double(b.i)) {
-        *out = cmp_apply(op, a.f, static_cast<double>(b.i));
+        *out = compare_with(op, a.f, static_cast<double>(b.i));
         return true;
     }
     if (a.is_int() && b.is_float() && exact_in_double(a.i)) {
-        *out = cmp_apply(op, static_cast<double>(a.i), b.f);
+        *out = compare_with(op, static_cast<double>(a.i), b.f);
         return true;
     }
     if (a.is_obj() && b.is_obj() && a.o->type == vm.types.str && b.o->type == vm.types.str) {
         // UTF-8 byte order is code point order.
         int c = static_cast<Str*>(a.o)->s.compare(static_cast<Str*>(b.o)->s);
-        *out = cmp_apply(op, c, 0);
+        *out = compare_with(op, c, 0);
         return true;
     }
     return false;

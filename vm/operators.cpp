@@ -297,19 +297,7 @@ const char* const kCmpSym[6] = {"<", "<=", "==", "!=", ">", ">="};
 const CompareKind kSwapped[6] = {CompareKind::Gt, CompareKind::Ge, CompareKind::Eq, CompareKind::Ne, CompareKind::Lt,
                                  CompareKind::Le};
 
-template <class T> bool cmp_result(CompareKind op, const T& x, const T& y) {
-    switch (op) {
-    case CompareKind::Lt: return x < y;
-    case CompareKind::Le: return x <= y;
-    case CompareKind::Eq: return x == y;
-    case CompareKind::Ne: return x != y;
-    case CompareKind::Gt: return x > y;
-    case CompareKind::Ge: return x >= y;
-    }
-    return false;
-}
-
-bool cmp3(CompareKind op, int c) { return cmp_result(op, c, 0); }
+bool cmp3(CompareKind op, int c) { return compare_with(op, c, 0); }
 
 Str* cmp_name(VM& vm, CompareKind op) {
     switch (op) {
@@ -334,10 +322,10 @@ bool as_small_double(const Value& v, double* out) {
 int fast_compare(VM& vm, CompareKind op, const Value& a, const Value& b) {
     if ((a.is_int() || a.is_bool()) && (b.is_int() || b.is_bool())) {
         int64_t x = a.is_int() ? a.i : a.b, y = b.is_int() ? b.i : b.b;
-        return cmp_result(op, x, y);
+        return compare_with(op, x, y);
     }
     double x, y;
-    if ((a.is_float() || b.is_float()) && as_small_double(a, &x) && as_small_double(b, &y)) return cmp_result(op, x, y);
+    if ((a.is_float() || b.is_float()) && as_small_double(a, &x) && as_small_double(b, &y)) return compare_with(op, x, y);
     if (a.is_obj() && b.is_obj()) {
         Type* ta = a.o->type;
         if (ta == vm.types.str && b.o->type == ta) {
