@@ -21,6 +21,9 @@ namespace {
 // ==== encoding ================================================================================
 
 struct Encoder {
+    Encoder(VM& vm, bool skipkeys, bool ensure_ascii, bool check_circular, bool allow_nan, bool sort_keys)
+        : vm(vm), skipkeys(skipkeys), ensure_ascii(ensure_ascii), check_circular(check_circular),
+          allow_nan(allow_nan), sort_keys(sort_keys) {}
     VM& vm;
     bool skipkeys, ensure_ascii, check_circular, allow_nan, sort_keys;
     std::string indent;        // empty with has_indent=false: compact
